@@ -1,0 +1,181 @@
+"""Settings, read from the environment (django-environ).
+
+With nothing set, the service runs on SQLite and the local-memory cache. ``DATABASE_URL`` switches to
+PostgreSQL (psycopg 3), ``REDIS_URL`` to Django's own Redis cache backend. Every variable is documented
+in ``.env.example``. With ``DEBUG`` off, ``SECRET_KEY`` and ``CRYPTOGRAPHY_KEY`` must be set.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env")
+
+DEBUG = env.bool("DEBUG", default=False)
+
+
+def _secret(name: str, dev_default: str) -> str:
+    """A secret from the environment; a development default only while DEBUG is on."""
+    value = env.str(name, default="")
+    if value:
+        return value
+    if DEBUG:
+        return dev_default
+    raise ImproperlyConfigured(
+        f"{name} is not set. Set it in the environment or in .env (see .env.example); "
+        "it has no default when DEBUG is off."
+    )
+
+
+SECRET_KEY = _secret("SECRET_KEY", "dev-only-secret-key-not-for-production")
+# Its own key, so that rotating SECRET_KEY does not make the stored provider keys unreadable.
+CRYPTOGRAPHY_KEY = _secret("CRYPTOGRAPHY_KEY", "dev-only-cryptography-key-not-for-production")
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "core",
+    "providers",
+    "subscriptions",
+    "usage",
+    "orchestrator",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Never a transaction around a whole request: no transaction may be open during a provider call.
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL + a busy timeout let concurrent writers wait instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# Request bodies: a 5 MB image as base64 is ~6.7 MB, plus the JSON around it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=8 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "AI Orchestrator API",
+    "DESCRIPTION": "Job extraction, CV and cover-letter drafting, and the super-admin API.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# The plan of a user without a subscription.
+DEFAULT_PLAN_CODE = env.str("DEFAULT_PLAN_CODE", default="freemium")
+
+# Provider settings used when no config is stored in the database (DESIGN.md §3, step 1).
+PROVIDER_ENV = {
+    "gemini": {
+        "api_key": env.str("GEMINI_API_KEY", default=""),
+        "fast_model": env.str("GEMINI_MODEL_FAST", default="gemini-2.5-flash"),
+        "quality_model": env.str("GEMINI_MODEL_QUALITY", default="gemini-2.5-pro"),
+    },
+    "openai": {
+        "api_key": env.str("OPENAI_API_KEY", default=""),
+        "fast_model": env.str("OPENAI_MODEL_FAST", default="gpt-5-mini"),
+        "quality_model": env.str("OPENAI_MODEL_QUALITY", default="gpt-5"),
+    },
+    "anthropic": {
+        "api_key": env.str("ANTHROPIC_API_KEY", default=""),
+        "fast_model": env.str("ANTHROPIC_MODEL_FAST", default="claude-haiku-4-5"),
+        "quality_model": env.str("ANTHROPIC_MODEL_QUALITY", default="claude-sonnet-5-5"),
+    },
+}
+PROVIDER_TIMEOUT_SECONDS = env.float("PROVIDER_TIMEOUT_SECONDS", default=60.0)
+
+# Job URL fetching: tests may allow a local test server; never on in production.
+JOB_FETCH_ALLOW_PRIVATE_HOSTS = env.bool("JOB_FETCH_ALLOW_PRIVATE_HOSTS", default=False)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}

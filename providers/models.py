@@ -1,0 +1,70 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django_cryptography.fields import encrypt
+
+
+class ProviderType(models.TextChoices):
+    GEMINI = "gemini", "Google Gemini"
+    OPENAI = "openai", "OpenAI"
+    ANTHROPIC = "anthropic", "Anthropic"
+    MOCK = "mock", "Mock (offline test double, not an LLM)"
+
+
+def mask_key(key: str) -> str:
+    """``…abcd``: enough to tell two keys apart, never enough to use one."""
+    if not key:
+        return "(no key)"
+    return f"…{key[-4:]}" if len(key) > 8 else "…"
+
+
+class AIProviderConfig(models.Model):
+    """One way to reach a vendor: its key (encrypted at rest), endpoint and models.
+
+    ``owner`` set means a user's own key ("bring your own key"): it wins for that user only.
+    Configs without an owner are global; at most one of them is the default.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    provider_type = models.CharField(max_length=20, choices=ProviderType.choices)
+    api_key = encrypt(models.TextField(blank=True, default=""))
+    base_url = models.URLField(blank=True, default="", help_text="OpenAI-compatible servers, gateways, tests.")
+    fast_model = models.CharField(max_length=100, blank=True, default="")
+    quality_model = models.CharField(max_length=100, blank=True, default="")
+    is_active = models.BooleanField(default=True)
+    is_default = models.BooleanField(default=False)
+    priority = models.PositiveIntegerField(default=100, help_text="Fallback order: lower is tried first.")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="provider_configs"
+    )
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="When the credential expires (alerts).")
+    last_tested_at = models.DateTimeField(null=True, blank=True)
+    last_test_ok = models.BooleanField(null=True, blank=True)
+    last_test_error = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["priority", "id"]
+        verbose_name = "AI provider config"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True, owner__isnull=True),
+                name="one_global_default_provider_config",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.provider_type}, key {self.masked_key})"
+
+    def __repr__(self) -> str:
+        return f"<AIProviderConfig id={self.pk} {self}>"
+
+    @property
+    def masked_key(self) -> str:
+        return mask_key(self.api_key)
+
+    @property
+    def is_mock(self) -> bool:
+        return self.provider_type == ProviderType.MOCK

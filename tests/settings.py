@@ -1,0 +1,10 @@
+"""Test settings: the real settings with test-only secrets and a fast password hasher."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "insecure-test-secret-key")
+os.environ.setdefault("CRYPTOGRAPHY_KEY", "insecure-test-cryptography-key")
+
+from config.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

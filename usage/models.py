@@ -1,0 +1,70 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from providers.models import ProviderType
+
+
+class UsageStatus(models.TextChoices):
+    SUCCESS = "success"
+    ERROR = "error"
+    QUOTA_EXCEEDED = "quota_exceeded"
+    CACHE_HIT = "cache_hit"
+
+
+class AIProviderUsageLog(models.Model):
+    """One row per provider attempt and per refusal. ``cost_usd`` is null when the price is unknown."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    provider_config = models.ForeignKey(
+        "providers.AIProviderConfig", null=True, blank=True, on_delete=models.SET_NULL, related_name="usage_logs"
+    )
+    provider_type = models.CharField(max_length=20, blank=True, default="")
+    model = models.CharField(max_length=100, blank=True, default="")
+    task_type = models.CharField(max_length=30, blank=True, default="")
+    plan = models.CharField(max_length=50, blank=True, default="")
+    input_tokens = models.PositiveIntegerField(default=0)
+    output_tokens = models.PositiveIntegerField(default=0)
+    total_tokens = models.PositiveIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=20, decimal_places=10, null=True, blank=True)
+    status = models.CharField(max_length=20, choices=UsageStatus.choices)
+    error_code = models.CharField(max_length=50, blank=True, default="")
+    error_message = models.CharField(max_length=500, blank=True, default="")
+    latency_ms = models.PositiveIntegerField(default=0)
+    attempt = models.PositiveSmallIntegerField(default=1)
+    request_id = models.UUIDField(db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "AI provider usage log"
+        indexes = [
+            models.Index(fields=["created_at"], name="usage_created_idx"),
+            models.Index(fields=["provider_type", "created_at"], name="usage_provider_created_idx"),
+            models.Index(fields=["user", "created_at"], name="usage_user_created_idx"),
+            models.Index(fields=["status", "created_at"], name="usage_status_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.provider_type}/{self.model} {self.status}"
+
+
+class ModelPrice(models.Model):
+    """List price of a model in USD per million tokens, valid from a date on."""
+
+    provider_type = models.CharField(max_length=20, choices=ProviderType.choices)
+    model = models.CharField(max_length=100)
+    input_per_million = models.DecimalField(max_digits=12, decimal_places=6)
+    output_per_million = models.DecimalField(max_digits=12, decimal_places=6)
+    cached_input_per_million = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
+    valid_from = models.DateField(default=timezone.now)
+    source = models.CharField(max_length=200, blank=True, default="", help_text="Where the price was read.")
+
+    class Meta:
+        ordering = ["provider_type", "model", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider_type", "model", "valid_from"], name="one_price_per_model_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider_type}/{self.model} from {self.valid_from}"
