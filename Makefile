@@ -26,7 +26,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@echo "wrote .env (DEBUG=true, random secrets)"
 
 test: $(VENV)/.installed
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
