@@ -1,23 +1,53 @@
-"""AIOrchestrator.generate: the one path every AI call takes (DESIGN.md §3).
+"""AIOrchestrator.generate: the one path every AI call takes (DESIGN.md §3 and §5).
 
-TEMPORARY STUB with the final signature, so that the API can be built beside it: it takes the first
-active config, calls it and logs one row. Issue 4 replaces the body (hierarchy, router, quotas,
-fallback, pricing) and keeps the signature.
+1. candidates   the user's own configs, the global ones, else the environment (services.configs);
+                none → ``NoProviderConfigured``, logged (provider_config null, status error)
+2. route        plan → tier → model per candidate (services.router)
+3. reserve      the estimate once per call on the daily and monthly counters; a refusal raises
+                ``QuotaExceeded``, is logged (status ``quota_exceeded``) and nothing is sent
+4. attempts     each candidate in turn, outside any transaction, one usage-log row per attempt sharing
+                the call's request id; a retryable ``ProviderError`` (rate limited, unavailable,
+                timeout) moves on to the next candidate, any other stops at once
+5. settle       once, in ``finally``, to the tokens billed across the attempts (0 if none reached a
+                provider), whatever happened
+
+Quota estimate: ceil(characters of system + prompt / 3) — deliberately conservative, vendors average
+~4 characters a token — plus 1,000 tokens per image (a 1024x1024 image is roughly 765 to 1,300 tokens
+depending on the vendor) plus the output budget (the task's ``MAX_OUTPUT_TOKENS`` or the explicit argument).
 """
 
+import math
+import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 
-from orchestrator.errors import NoProviderConfigured
+from core.errors import AppError
+from orchestrator.errors import (
+    InvalidOutput,
+    NoProviderConfigured,
+    ProviderFailed,
+    ProviderTimeout,
+    ProviderUnavailable,
+)
 from orchestrator.policies import MAX_OUTPUT_TOKENS
-from providers.base import GenerationRequest, GenerationResult, ImageInput
-from providers.models import AIProviderConfig
-from providers.registry import ProviderFactory, ProviderSettings
-from usage.models import AIProviderUsageLog
+from orchestrator.services.configs import Candidate, provider_candidates, provider_for
+from orchestrator.services.router import ModelRouter, Tier
+from providers.base import AIProvider, ErrorCode, GenerationRequest, GenerationResult, ImageInput, ProviderError
+from subscriptions.errors import QuotaExceeded
+from subscriptions.models import Task
+from subscriptions.services import PlanInfo, Reservation, plan_for_user, quota_reserve, quota_settle
+from usage.models import AIProviderUsageLog, UsageStatus
+from usage.services import UsageContext, usage_log_record
+
+CHARS_PER_TOKEN_ESTIMATE = 3
+TOKENS_PER_IMAGE_ESTIMATE = 1000
+DEFAULT_RETRY_AFTER = 30  # seconds, when no vendor said how long to wait
 
 
 @dataclass(frozen=True)
@@ -26,9 +56,31 @@ class Generation:
     usage_log_id: int
     request_id: uuid.UUID
     provider_type: str
+    attempts: int = 1
+    cost_usd: Decimal | None = None
+
+
+@dataclass
+class _Call:
+    """The state of one generate() call across its attempts."""
+
+    context: UsageContext
+    request: GenerationRequest
+    tier: Tier
+    billed_tokens: int = 0
+    attempts: int = 0
+    failures: list[ProviderError] = field(default_factory=list)
+
+
+def estimate_tokens(*, prompt: str, system: str, images: Sequence[ImageInput], max_output_tokens: int) -> int:
+    text_tokens = math.ceil((len(system) + len(prompt)) / CHARS_PER_TOKEN_ESTIMATE)
+    return text_tokens + TOKENS_PER_IMAGE_ESTIMATE * len(images) + max_output_tokens
 
 
 class AIOrchestrator:
+    def __init__(self, router: ModelRouter | None = None) -> None:
+        self.router = router or ModelRouter()
+
     def generate(
         self,
         *,
@@ -42,24 +94,116 @@ class AIOrchestrator:
         max_output_tokens: int | None = None,
         request_id: uuid.UUID | None = None,
     ) -> Generation:
-        config = AIProviderConfig.objects.filter(is_active=True).first()
-        if config is None:
-            raise NoProviderConfigured()
-        spec = ProviderSettings(config.provider_type, config.api_key, config.base_url, (config.pk, config.updated_at))
+        task = Task(task)
+        plan = plan_for_user(user=user)
+        context = UsageContext(user.pk, task.value, plan.code, request_id or uuid.uuid4())
+        candidates = self._candidates(user, context)
         request = GenerationRequest(
-            model=config.fast_model,
+            model="",  # set per attempt by the router
             prompt=prompt,
             system=system,
             images=tuple(images),
             output_schema=output_schema,
             schema_name=schema_name,
             max_output_tokens=max_output_tokens or MAX_OUTPUT_TOKENS[task],
+            timeout=settings.PROVIDER_TIMEOUT_SECONDS,
         )
-        result = ProviderFactory.get(spec).generate(request)
-        request_id = request_id or uuid.uuid4()
-        log = AIProviderUsageLog.objects.create(
-            user=user, provider_config=config, provider_type=config.provider_type, model=result.model,
-            task_type=task, input_tokens=result.input_tokens, output_tokens=result.output_tokens,
-            total_tokens=result.input_tokens + result.output_tokens, status="success", request_id=request_id,
+        call = _Call(context=context, request=request, tier=self.router.tier_for(plan=plan, task=task))
+        reservation = self._reserve(user, plan, call, candidates[0])
+        try:
+            return self._first_success(call, candidates)
+        finally:
+            quota_settle(reservation=reservation, actual_tokens=call.billed_tokens)
+
+    def _candidates(self, user: AbstractBaseUser, context: UsageContext) -> list[Candidate]:
+        try:
+            return provider_candidates(user=user)
+        except NoProviderConfigured as exc:
+            _log_refusal(context, UsageStatus.ERROR, exc)
+            raise
+
+    def _reserve(self, user: AbstractBaseUser, plan: PlanInfo, call: _Call, first: Candidate) -> Reservation:
+        request = call.request
+        tokens = estimate_tokens(
+            prompt=request.prompt, system=request.system, images=request.images,
+            max_output_tokens=request.max_output_tokens,
         )
-        return Generation(result=result, usage_log_id=log.pk, request_id=request_id, provider_type=config.provider_type)
+        try:
+            return quota_reserve(user=user, plan=plan, tokens=tokens)
+        except QuotaExceeded as exc:
+            model = self.router.model_for(candidate=first, tier=call.tier)
+            _log_refusal(call.context, UsageStatus.QUOTA_EXCEEDED, exc, provider_type=first.provider_type, model=model)
+            raise
+
+    def _first_success(self, call: _Call, candidates: list[Candidate]) -> Generation:
+        for candidate in candidates:
+            provider = provider_for(candidate)
+            if provider is None:  # deleted or deactivated since the candidates were cached
+                continue
+            call.attempts += 1
+            try:
+                return self._attempt(call, candidate, provider)
+            except ProviderError as exc:
+                if not exc.retryable:
+                    raise _permanent_error(exc, candidate) from exc
+                call.failures.append(exc)
+        if not call.failures:
+            exc = NoProviderConfigured()
+            _log_refusal(call.context, UsageStatus.ERROR, exc)
+            raise exc
+        raise _exhausted_error(call.failures)
+
+    def _attempt(self, call: _Call, candidate: Candidate, provider: AIProvider) -> Generation:
+        model = self.router.model_for(candidate=candidate, tier=call.tier)
+        started = time.perf_counter()
+        try:
+            result = provider.generate(replace(call.request, model=model))
+        except ProviderError as exc:
+            call.billed_tokens += exc.input_tokens
+            _log_attempt(call, candidate, started, model=model, input_tokens=exc.input_tokens,
+                         status=UsageStatus.ERROR, error_code=exc.code, error_message=exc.message)
+            raise
+        except Exception as exc:  # a bug in a backend: still one row, and the quota is settled
+            _log_attempt(call, candidate, started, model=model, status=UsageStatus.ERROR,
+                         error_code="internal_error", error_message=type(exc).__name__)
+            raise
+        call.billed_tokens += result.input_tokens + result.output_tokens
+        log = _log_attempt(call, candidate, started, model=result.model or model, status=UsageStatus.SUCCESS,
+                           input_tokens=result.input_tokens, output_tokens=result.output_tokens)
+        return Generation(
+            result=result, usage_log_id=log.pk, request_id=call.context.request_id,
+            provider_type=candidate.provider_type, attempts=call.attempts, cost_usd=log.cost_usd,
+        )
+
+
+def _log_attempt(call: _Call, candidate: Candidate, started: float, **fields: Any) -> AIProviderUsageLog:
+    return usage_log_record(
+        context=call.context,
+        provider_config_id=candidate.config_id,
+        provider_type=candidate.provider_type,
+        latency_ms=round((time.perf_counter() - started) * 1000),
+        attempt=call.attempts,
+        **fields,
+    )
+
+
+def _log_refusal(context: UsageContext, status: str, exc: AppError, **fields: Any) -> None:
+    """A call refused before any provider was tried: one row, no provider config, no tokens."""
+    usage_log_record(context=context, status=status, error_code=exc.code, error_message=exc.message, **fields)
+
+
+def _permanent_error(exc: ProviderError, candidate: Candidate) -> AppError:
+    """Auth, bad request or unusable output: no point trying another provider with the same request."""
+    details = {"provider": candidate.provider_type, "provider_code": exc.code}
+    if exc.code == ErrorCode.INVALID_OUTPUT:
+        return InvalidOutput(details=details)
+    # The vendor's own message stays in the usage log (redacted): it may quote part of the key.
+    return ProviderFailed(f"The {candidate.provider_type} provider refused the request ({exc.code}).", details=details)
+
+
+def _exhausted_error(failures: list[ProviderError]) -> AppError:
+    details = {"attempts": len(failures), "provider_codes": [f.code for f in failures]}
+    if all(f.code == ErrorCode.TIMEOUT for f in failures):
+        return ProviderTimeout(details=details)
+    retry_after = max((f.retry_after for f in failures if f.retry_after), default=DEFAULT_RETRY_AFTER)
+    return ProviderUnavailable(details=details, retry_after=math.ceil(retry_after))

@@ -1,0 +1,186 @@
+"""Token quotas: reserve before a provider call, settle after it (DESIGN.md §5).
+
+Periods are UTC: the daily counter starts at midnight UTC, the monthly one on the 1st of the month at
+midnight UTC, whatever the user's time zone.
+
+Counters change only through single conditional ``UPDATE``s, never read-modify-write, so the limit
+holds under concurrency on PostgreSQL (an ``UPDATE``'s ``WHERE`` is re-checked against the row a
+concurrent transaction committed):
+
+- reserve: ``reserved += n WHERE used + reserved + n <= limit`` on the day row, then the same on the
+  month row; when the month row refuses, the day's reservation is released again
+  (``reserved -= n``) and the call is refused with ``QuotaExceeded``;
+- settle: ``reserved -= n, used += actual`` on the day row, then the month row.
+
+Every statement is its own autocommit transaction that locks one row. Why not one transaction around
+the two reserving ``UPDATE``s: it would hold the day row's lock while waiting for the month row's, so
+a settle that locked the two rows in the other order could deadlock with it, and it costs a ``BEGIN``
+and a ``COMMIT`` per call. Without it no statement ever waits while holding a lock (no deadlock is
+possible), and after every statement each row satisfies ``used + reserved <= limit``. The price: while
+a month refusal releases its day reservation, a concurrent call of the same user may see that day
+reservation for a moment, i.e. be refused early, never admitted past the limit.
+
+A null limit is unlimited: the reservation always succeeds and usage is still counted. The counter
+rows of a period are created on the first reservation that misses them (``INSERT … ON CONFLICT DO
+NOTHING``), so the warm path is two ``UPDATE``s to reserve and two to settle.
+"""
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from subscriptions.errors import QuotaExceeded
+from subscriptions.models import QuotaCounter
+from subscriptions.selectors import PlanInfo, plan_for_user
+
+__all__ = ["PeriodQuota", "PlanInfo", "QuotaStatus", "Reservation", "plan_for_user", "quota_reserve",
+           "quota_settle", "quota_status"]
+
+DAY = QuotaCounter.Period.DAY
+MONTH = QuotaCounter.Period.MONTH
+PERIODS = (DAY, MONTH)
+PERIOD_LABEL = {DAY: "daily", MONTH: "monthly"}
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """Tokens held on the user's day and month counters until ``quota_settle``."""
+
+    user_id: int
+    day_start: date
+    month_start: date
+    tokens: int
+
+    def start_of(self, period: str) -> date:
+        return self.day_start if period == DAY else self.month_start
+
+
+@dataclass(frozen=True)
+class PeriodQuota:
+    period: str  # "day" | "month"
+    limit: int | None  # None = unlimited
+    used: int
+    reserved: int
+    remaining: int | None  # None = unlimited
+    resets_at: datetime
+
+
+@dataclass(frozen=True)
+class QuotaStatus:
+    plan: PlanInfo
+    daily: PeriodQuota
+    monthly: PeriodQuota
+
+
+def period_starts(now: datetime) -> tuple[date, date]:
+    today = now.astimezone(UTC).date()
+    return today, today.replace(day=1)
+
+
+def period_resets_at(period: str, start: date) -> datetime:
+    if period == DAY:
+        return datetime.combine(start, time.min, tzinfo=UTC) + timedelta(days=1)
+    next_month = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return datetime.combine(next_month, time.min, tzinfo=UTC)
+
+
+def _limit(plan: PlanInfo, period: str) -> int | None:
+    return plan.daily_token_limit if period == DAY else plan.monthly_token_limit
+
+
+def _counter(reservation: Reservation, period: str) -> QuerySet[QuotaCounter]:
+    return QuotaCounter.objects.filter(
+        user_id=reservation.user_id, period=period, period_start=reservation.start_of(period)
+    )
+
+
+def quota_reserve(
+    *, user: AbstractBaseUser, plan: PlanInfo, tokens: int, now: datetime | None = None
+) -> Reservation:
+    """Hold ``tokens`` on both counters, or raise ``QuotaExceeded`` (Retry-After: until the reset)."""
+    now = now or timezone.now()
+    reservation = Reservation(user.pk, *period_starts(now), tokens)
+    refused = _try_reserve(reservation, plan)
+    if refused is not None:
+        # Either the limit is reached or a counter row of this period does not exist yet.
+        _create_counters(reservation)
+        refused = _try_reserve(reservation, plan)
+    if refused is not None:
+        raise _refusal(reservation, plan, refused, now)
+    return reservation
+
+
+def _try_reserve(reservation: Reservation, plan: PlanInfo) -> str | None:
+    """Reserve on the day then the month row; the period that refused, or None."""
+    if not _hold(reservation, plan, DAY):
+        return DAY
+    if not _hold(reservation, plan, MONTH):
+        _counter(reservation, DAY).update(reserved=F("reserved") - reservation.tokens)
+        return MONTH
+    return None
+
+
+def _hold(reservation: Reservation, plan: PlanInfo, period: str) -> bool:
+    n = reservation.tokens
+    limit = _limit(plan, period)
+    fits = Q() if limit is None else Q(used__lte=limit - n - F("reserved"))
+    return bool(_counter(reservation, period).filter(fits).update(reserved=F("reserved") + n))
+
+
+def _create_counters(reservation: Reservation) -> None:
+    QuotaCounter.objects.bulk_create(
+        [QuotaCounter(user_id=reservation.user_id, period=p, period_start=reservation.start_of(p)) for p in PERIODS],
+        ignore_conflicts=True,
+    )
+
+
+def _refusal(reservation: Reservation, plan: PlanInfo, period: str, now: datetime) -> QuotaExceeded:
+    limit = _limit(plan, period)
+    row = _counter(reservation, period).values("used", "reserved").first() or {"used": 0, "reserved": 0}
+    resets_at = period_resets_at(period, reservation.start_of(period))
+    label = PERIOD_LABEL[period]
+    return QuotaExceeded(
+        f"Your {label} token quota ({limit} tokens on the {plan.code} plan) is used up; it resets at "
+        f"{resets_at:%Y-%m-%d %H:%M} UTC.",
+        details={
+            "limit": label,
+            "plan": plan.code,
+            "limit_tokens": limit,
+            "used_tokens": row["used"],
+            "reserved_tokens": row["reserved"],
+            "requested_tokens": reservation.tokens,
+            "resets_at": resets_at.isoformat(),
+        },
+        retry_after=max(1, math.ceil((resets_at - now).total_seconds())),
+    )
+
+
+def quota_settle(*, reservation: Reservation, actual_tokens: int) -> None:
+    """Release the reservation and count what was actually billed (0 when nothing reached a provider)."""
+    for period in PERIODS:
+        _counter(reservation, period).update(
+            reserved=F("reserved") - reservation.tokens, used=F("used") + actual_tokens
+        )
+
+
+def quota_status(*, user: AbstractBaseUser, plan: PlanInfo | None = None, now: datetime | None = None) -> QuotaStatus:
+    """Limits, usage, what remains and when each period resets (for ``GET /api/v1/usage/me``)."""
+    plan = plan or plan_for_user(user=user)
+    now = now or timezone.now()
+    starts = dict(zip(PERIODS, period_starts(now), strict=True))
+    rows = QuotaCounter.objects.filter(
+        Q(period=DAY, period_start=starts[DAY]) | Q(period=MONTH, period_start=starts[MONTH]), user_id=user.pk
+    ).values("period", "used", "reserved")
+    by_period = {row["period"]: row for row in rows}
+    daily, monthly = (_period_quota(plan, p, starts[p], by_period.get(p)) for p in PERIODS)
+    return QuotaStatus(plan=plan, daily=daily, monthly=monthly)
+
+
+def _period_quota(plan: PlanInfo, period: str, start: date, row: dict | None) -> PeriodQuota:
+    used, reserved = (row["used"], row["reserved"]) if row else (0, 0)
+    limit = _limit(plan, period)
+    remaining = None if limit is None else max(limit - used - reserved, 0)
+    return PeriodQuota(period, limit, used, reserved, remaining, period_resets_at(period, start))
