@@ -1,0 +1,155 @@
+"""Job extraction from pasted text, a screenshot or a URL (DESIGN.md §7), saved as a JobPosting.
+
+URL input: the guarded fetcher gets the page; a JobPosting JSON-LD block is used first and costs no
+model call for what it states. When that block lacks the title or the company name (schema.org's own
+example, test page 03, has no ``hiringOrganization``), one small model call reads the page text for
+those two fields only; the JSON-LD facts are kept as they are. Without JSON-LD, the readable text
+(trafilatura) plus the page's whole visible text goes to the model, wrapped as untrusted data.
+"""
+
+import re
+import uuid
+
+import lxml.html
+import trafilatura
+from django.contrib.auth.models import AbstractBaseUser
+
+from core.errors import AppError, InvalidRequest
+from orchestrator.fetching import FetchedPage, UrlFetchFailed, fetch_page
+from orchestrator.jsonld import job_posting_from_page, parse_document
+from orchestrator.models import JobPosting
+from orchestrator.services.orchestrator import Generation
+from orchestrator.tasks import job_posting as tasks
+from orchestrator.tasks.base import MIN_INPUT_CHARS, ensure_enough_text, task_run
+from providers.base import ImageInput
+
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAIN_TEXT_CHARS = 20_000
+PAGE_TEXT_CHARS = 10_000
+IMAGE_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+)
+_INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "head")
+
+
+class ImageTooLarge(AppError):
+    code = "payload_too_large"
+    http_status = 413
+    default_message = "The image is larger than 5 MB."
+
+
+def image_input(data: bytes) -> ImageInput:
+    """An ImageInput from uploaded bytes, typed by its magic bytes (PNG, JPEG, WebP) — never by the
+    declared type. Over 5 MB: 413 ``payload_too_large``; anything else: 400."""
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ImageTooLarge(details={"image": [f"{len(data)} bytes; the limit is {MAX_IMAGE_BYTES} bytes."]})
+    for signature, mime_type in IMAGE_SIGNATURES:
+        if data.startswith(signature):
+            return ImageInput(data=data, mime_type=mime_type)
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return ImageInput(data=data, mime_type="image/webp")
+    raise InvalidRequest(details={"image": ["Not a PNG, JPEG or WebP image."]})
+
+
+def _save(
+    *, user: AbstractBaseUser, source: str, data: tasks.JobPostingData, generation: Generation | None, url: str = ""
+) -> JobPosting:
+    return JobPosting.objects.create(
+        owner=user, source=source, source_url=url, data=data.model_dump(mode="json"),
+        usage_log_id=generation.usage_log_id if generation else None,
+    )
+
+
+def visible_text(document: lxml.html.HtmlElement) -> str:
+    """All the text a reader sees on the page, image alt texts included (logos often name the company)."""
+    for element in document.xpath("//" + " | //".join(_INVISIBLE_TAGS)):
+        element.drop_tree()
+    for image in document.xpath("//img[@alt]"):
+        image.tail = f" {image.get('alt')} " + (image.tail or "")
+    for block in document.iter("p", "div", "li", "br", "h1", "h2", "h3", "h4", "tr", "footer", "header"):
+        block.tail = "\n" + (block.tail or "")
+    lines = (re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in document.text_content().splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _fill_gaps(
+    *, user: AbstractBaseUser, posting: tasks.JobPostingData, url: str, page_text: str, request_id: uuid.UUID
+) -> tuple[tasks.JobPostingData, Generation | None]:
+    """Ask the model for the title or the company name only when the JSON-LD lacks them."""
+    company = posting.company or tasks.Company()
+    missing = [name for name, value in (("title", posting.title), ("company", company.name)) if not value]
+    if not missing or len(re.sub(r"\s+", "", page_text)) < MIN_INPUT_CHARS:
+        return posting, None
+    run = task_run(
+        definition=tasks.POSTING_GAPS, user=user, request_id=request_id,
+        prompt=tasks.prompt_for_gaps(url=url, missing=missing, page_text=page_text[:PAGE_TEXT_CHARS]),
+    )
+    gaps: tasks.PostingGaps = run.output
+    found_company = gaps.company or tasks.Company()
+    filled = posting.model_copy(update={
+        "title": posting.title or gaps.title,
+        "company": tasks.Company(name=company.name or found_company.name, url=company.url or found_company.url),
+    })
+    return filled, run.generation
+
+
+def _from_html(
+    *, user: AbstractBaseUser, page: FetchedPage, request_id: uuid.UUID
+) -> tuple[tasks.JobPostingData, Generation | None]:
+    html = page.text()
+    document = parse_document(html)
+    if document is None:
+        raise UrlFetchFailed("The page has no readable content.", details={"reason": "no_content"})
+    title = (document.findtext(".//title") or "").strip()
+    from_jsonld = job_posting_from_page(document)
+    page_text = visible_text(document)
+    if from_jsonld is not None:
+        return _fill_gaps(user=user, posting=from_jsonld, url=page.url, page_text=page_text, request_id=request_id)
+    main_text = trafilatura.extract(html, favor_recall=True, include_comments=False) or ""
+    if len(re.sub(r"\s+", "", main_text + page_text)) < MIN_INPUT_CHARS:
+        raise UrlFetchFailed("The page has no readable job text.", details={"reason": "no_text"})
+    prompt = tasks.prompt_for_page(
+        url=page.url, page_title=title, main_text=main_text[:MAIN_TEXT_CHARS],
+        page_text=page_text[:PAGE_TEXT_CHARS],
+    )
+    run = task_run(definition=tasks.EXTRACTION, user=user, prompt=prompt, request_id=request_id)
+    return run.output, run.generation
+
+
+def _from_plain_text(
+    *, user: AbstractBaseUser, page: FetchedPage, request_id: uuid.UUID
+) -> tuple[tasks.JobPostingData, Generation]:
+    text = page.text()
+    if len(re.sub(r"\s+", "", text)) < MIN_INPUT_CHARS:
+        raise UrlFetchFailed("The page has no readable job text.", details={"reason": "no_text"})
+    prompt = tasks.prompt_for_page(url=page.url, page_title="", main_text=text[:MAIN_TEXT_CHARS], page_text="")
+    run = task_run(definition=tasks.EXTRACTION, user=user, prompt=prompt, request_id=request_id)
+    return run.output, run.generation
+
+
+def job_posting_extract_from_url(
+    *, user: AbstractBaseUser, url: str, request_id: uuid.UUID | None = None
+) -> JobPosting:
+    request_id = request_id or uuid.uuid4()
+    page = fetch_page(url)
+    extract = _from_plain_text if page.content_type == "text/plain" else _from_html
+    data, generation = extract(user=user, page=page, request_id=request_id)
+    return _save(user=user, source=JobPosting.Source.URL, data=data, generation=generation, url=url)
+
+
+def job_posting_extract_from_text(
+    *, user: AbstractBaseUser, text: str, request_id: uuid.UUID | None = None
+) -> JobPosting:
+    ensure_enough_text(text, field="text")
+    run = task_run(definition=tasks.EXTRACTION, user=user, prompt=tasks.prompt_for_text(text), request_id=request_id)
+    return _save(user=user, source=JobPosting.Source.TEXT, data=run.output, generation=run.generation)
+
+
+def job_posting_extract_from_image(
+    *, user: AbstractBaseUser, image: ImageInput, request_id: uuid.UUID | None = None
+) -> JobPosting:
+    run = task_run(
+        definition=tasks.EXTRACTION, user=user, prompt=tasks.prompt_for_image(), images=[image], request_id=request_id
+    )
+    return _save(user=user, source=JobPosting.Source.IMAGE, data=run.output, generation=run.generation)

@@ -1,0 +1,163 @@
+"""Task: a CV tailored to one job from the master profile (DESIGN.md §7).
+
+The model may select, order and reword; it may not change facts. ``enforce_profile_facts`` checks its
+answer against the profile: the name, employers, institutions, degrees and dates are put back as the
+profile has them, entries the profile lacks are dropped, and skills the profile never mentions are
+removed — each with a warning, so the user sees what the model tried.
+"""
+
+import copy
+import json
+import re
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from orchestrator.tasks.base import KeywordCoverage, TaskDefinition, mentions, strings_in, wrap_untrusted
+from orchestrator.tasks.json_resume import Resume, Text
+from subscriptions.models import Task
+
+# section: (the fields copied from the profile, the first being the entry's key; the fallback match field)
+FACTS = {
+    "work": (("name", "startDate", "endDate"), "position"),
+    "education": (("institution", "area", "studyType", "startDate", "endDate"), "area"),
+    "certificates": (("name", "date", "issuer"), "issuer"),
+}
+
+
+class Change(BaseModel):
+    section: Text = Field(default=None, description="e.g. basics.summary, work[0].highlights, skills")
+    change: Text = None
+    reason: Text = None
+
+
+class CvDraftOutput(BaseModel):
+    resume: Resume
+    changes: list[Change] = []
+
+
+class CvContent(CvDraftOutput):
+    """A saved CV draft: the model's answer after the profile checks."""
+
+    warnings: list[str]
+    keyword_coverage: KeywordCoverage
+
+
+CV_SYSTEM = """\
+You tailor a CV, as a JSON Resume document, to one job, using only the applicant's master profile.
+Hard rules:
+- Copy basics.name, every employer (work[].name), every school (education[].institution), every degree
+  (studyType, area) and every date exactly as the profile has them. Never add an employer, a school, a
+  degree, a certificate or a skill that the profile does not contain.
+- You may select, order, shorten and reword summaries and highlights so that what the job asks for
+  stands out, as long as every statement stays true to the profile.
+- skills: only skills the profile lists or clearly mentions; group them with the profile's own skill names.
+- Write the text in the requested language. List each change you made in `changes`, with the reason.
+"""
+
+CV = TaskDefinition(task=Task.CV_DRAFT, system=CV_SYSTEM, output_model=CvDraftOutput, schema_name="cv_draft")
+
+
+def job_summary(job_data: dict[str, Any]) -> str:
+    """The parts of an extracted posting a draft needs, as JSON (it came from an untrusted page)."""
+    keys = ("title", "company", "skills_required", "skills_nice_to_have", "responsibilities", "requirements",
+            "keywords", "seniority", "description_text")
+    return json.dumps({key: job_data.get(key) for key in keys}, ensure_ascii=False, indent=1)
+
+
+def prompt_for_cv(*, job_data: dict[str, Any], profile: dict[str, Any], language: str) -> str:
+    return (
+        f"Tailor the applicant's CV to the job below. Write it in the language with code '{language}'.\n\n"
+        + wrap_untrusted(job_summary(job_data), label="the job posting, as extracted")
+        + "\n\n"
+        + wrap_untrusted(json.dumps(profile, ensure_ascii=False, indent=1), label="the applicant's master profile")
+    )
+
+
+def _norm(value: Any) -> str:
+    return re.sub(r"\s+", " ", str(value or "")).strip().casefold()
+
+
+def _employer(entry: dict[str, Any]) -> Any:
+    return entry.get("name") or entry.get("company")  # JSON Resume 0.x called it "company"
+
+
+def _field(item: dict[str, Any], field: str) -> str:
+    return _norm(_employer(item) if field == "name" else item.get(field))
+
+
+def _likeness(entry: dict[str, Any], candidate: dict[str, Any], key: str, second: str) -> int:
+    """How surely ``candidate`` (a profile entry) is the one ``entry`` (the model's) stands for."""
+    mine, theirs = _field(entry, key), _field(candidate, key)
+    score = 4 if mine and mine == theirs else 2 if mine and theirs and (mine in theirs or theirs in mine) else 0
+    return score + sum(1 for f in (second, "startDate", "endDate") if _field(entry, f) and _field(entry, f) == _field(
+        candidate, f))
+
+
+def _pick(entry: dict[str, Any], candidates: list[dict[str, Any]], key: str, second: str) -> dict[str, Any] | None:
+    """The profile entry ``entry`` stands for: the same employer/school, or a name that contains the other,
+    or at least two of position/area, start and end date the same; None when nothing is that close."""
+    scored = [(_likeness(entry, candidate, key, second), index) for index, candidate in enumerate(candidates)]
+    best, index = max(scored, default=(0, -1))
+    return candidates[index] if best >= 2 else None
+
+
+def _restore_entries(
+    entries: list[dict[str, Any]], originals: list[dict[str, Any]], *, section: str, warnings: list[str]
+) -> list[dict[str, Any]]:
+    facts, second = FACTS[section]
+    key = facts[0]
+    unused = list(originals)
+    kept = []
+    for index, entry in enumerate(entries):
+        original = _pick(entry, unused, key, second)
+        if original is None:
+            label = _employer(entry) if key == "name" else entry.get(key)
+            warnings.append(f"{section}[{index}] ({label!r}) is not in the profile: removed.")
+            continue
+        unused.remove(original)
+        for field in facts:
+            wanted = _employer(original) if field == "name" else original.get(field)
+            if _norm(entry.get(field)) != _norm(wanted):
+                warnings.append(
+                    f"{section}[{index}].{field} was {entry.get(field)!r}; restored to {wanted!r} from the profile."
+                )
+            entry[field] = wanted
+        kept.append(entry)
+    return kept
+
+
+def _known_skills(skills: list[dict[str, Any]], profile_text: str, warnings: list[str]) -> list[dict[str, Any]]:
+    """Skills (and their keywords) the profile mentions somewhere; the others are dropped."""
+    kept = []
+    for skill in skills:
+        name = str(skill.get("name") or "")
+        if name and not mentions(profile_text, name):
+            warnings.append(f"Skill {name!r} is not in the profile: removed.")
+            continue
+        keywords = [str(k) for k in skill.get("keywords") or [] if str(k).strip()]
+        for keyword in keywords:
+            if not mentions(profile_text, keyword):
+                warnings.append(f"Skill keyword {keyword!r} is not in the profile: removed.")
+        skill["keywords"] = [k for k in keywords if mentions(profile_text, k)]
+        kept.append(skill)
+    return kept
+
+
+def enforce_profile_facts(resume: dict[str, Any], profile: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The draft with the profile's facts put back, and one warning per correction."""
+    resume = copy.deepcopy(resume)
+    warnings: list[str] = []
+    basics = resume.setdefault("basics", {}) or {}
+    wanted_name = (profile.get("basics") or {}).get("name")
+    if _norm(basics.get("name")) != _norm(wanted_name):
+        warnings.append(f"basics.name was {basics.get('name')!r}; restored to {wanted_name!r} from the profile.")
+    basics["name"] = wanted_name
+    resume["basics"] = basics
+    for section in FACTS:
+        resume[section] = _restore_entries(
+            resume.get(section) or [], profile.get(section) or [], section=section, warnings=warnings
+        )
+    profile_text = "\n".join(strings_in(profile))
+    resume["skills"] = _known_skills(resume.get("skills") or [], profile_text, warnings)
+    return resume, warnings

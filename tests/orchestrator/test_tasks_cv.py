@@ -1,0 +1,89 @@
+"""The CV's profile checks: facts restored, inventions dropped, each with a warning."""
+
+import copy
+from typing import Any
+
+from orchestrator.tasks.cv import enforce_profile_facts
+
+PROFILE: dict[str, Any] = {
+    "basics": {"name": "Ada Lovelace", "label": "Engineer"},
+    "work": [
+        {"name": "Analytical Engines Ltd", "position": "Programmer", "startDate": "2019-01", "endDate": "2023-06",
+         "highlights": ["Wrote Python services", "Ran Docker in production"]},
+        {"company": "Babbage & Co", "position": "Intern", "startDate": "2018-06", "endDate": "2018-09"},
+    ],
+    "education": [{"institution": "University of London", "area": "Mathematics", "studyType": "BSc",
+                   "startDate": "2015", "endDate": "2018"}],
+    "skills": [{"name": "Python", "keywords": ["Django", "pytest"]}, {"name": "Docker"}],
+    "certificates": [{"name": "AWS Cloud Practitioner", "date": "2022-05-01", "issuer": "AWS"}],
+}
+
+
+def tailored(**changes: Any) -> dict[str, Any]:
+    resume = copy.deepcopy({key: PROFILE[key] for key in ("basics", "work", "education", "skills", "certificates")})
+    resume["work"][1] = {"name": "Babbage & Co", **{k: v for k, v in resume["work"][1].items() if k != "company"}}
+    resume.update(changes)
+    return resume
+
+
+def test_it_leaves_a_faithful_draft_alone() -> None:
+    resume, warnings = enforce_profile_facts(tailored(), PROFILE)
+    assert warnings == []
+    assert resume["work"][1]["name"] == "Babbage & Co"
+
+
+def test_it_restores_the_name_employers_dates_and_degrees() -> None:
+    draft = tailored()
+    draft["basics"]["name"] = "Ada King"
+    draft["work"][0].update(name="Analytical Engines", startDate="2018-01")
+    draft["education"][0].update(studyType="MSc", endDate="2019")
+
+    resume, warnings = enforce_profile_facts(draft, PROFILE)
+
+    assert resume["basics"]["name"] == "Ada Lovelace"
+    assert (resume["work"][0]["name"], resume["work"][0]["startDate"]) == ("Analytical Engines Ltd", "2019-01")
+    assert (resume["education"][0]["studyType"], resume["education"][0]["endDate"]) == ("BSc", "2018")
+    assert len(warnings) == 5  # name, employer, start date, degree, end date
+    assert any("basics.name" in w and "Ada King" in w for w in warnings)
+
+
+def test_it_drops_an_employer_or_a_certificate_the_profile_lacks() -> None:
+    draft = tailored()
+    draft["work"].append({"name": "Google", "position": "Staff Engineer", "startDate": "2023-07"})
+    draft["certificates"].append({"name": "CKA", "issuer": "CNCF"})
+
+    resume, warnings = enforce_profile_facts(draft, PROFILE)
+
+    assert [job["name"] for job in resume["work"]] == ["Analytical Engines Ltd", "Babbage & Co"]
+    assert [cert["name"] for cert in resume["certificates"]] == ["AWS Cloud Practitioner"]
+    assert any("Google" in w for w in warnings)
+    assert any("CKA" in w for w in warnings)
+
+
+def test_it_drops_skills_the_profile_never_mentions() -> None:
+    draft = tailored(skills=[
+        {"name": "Python", "keywords": ["Django", "FastAPI", "pytest"]},
+        {"name": "Kubernetes", "keywords": []},
+        {"name": "Docker"},  # in the profile's highlights and skills
+    ])
+
+    resume, warnings = enforce_profile_facts(draft, PROFILE)
+
+    assert resume["skills"] == [
+        {"name": "Python", "keywords": ["Django", "pytest"]},
+        {"name": "Docker", "keywords": []},
+    ]
+    assert sorted(warnings) == sorted([
+        "Skill keyword 'FastAPI' is not in the profile: removed.",
+        "Skill 'Kubernetes' is not in the profile: removed.",
+    ])
+
+
+def test_it_matches_entries_even_when_the_model_reorders_them() -> None:
+    draft = tailored()
+    draft["work"].reverse()
+
+    resume, warnings = enforce_profile_facts(draft, PROFILE)
+
+    assert warnings == []
+    assert [job["name"] for job in resume["work"]] == ["Babbage & Co", "Analytical Engines Ltd"]
