@@ -5,7 +5,8 @@ midnight UTC, whatever the user's time zone.
 
 Counters change only through single conditional ``UPDATE``s, never read-modify-write, so the limit
 holds under concurrency on PostgreSQL (an ``UPDATE``'s ``WHERE`` is re-checked against the row a
-concurrent transaction committed):
+concurrent transaction committed). They are plain parameterised SQL (see ``_HOLD_SQL``: the ORM's
+query building cost ten times the statement on this hot path):
 
 - reserve: ``reserved += n WHERE used + reserved + n <= limit`` on the day row, then the same on the
   month row; when the month row refuses, the day's reservation is released again
@@ -24,20 +25,30 @@ A null limit is unlimited: the reservation always succeeds and usage is still co
 rows of a period are created on the first reservation that misses them (``INSERT … ON CONFLICT DO
 NOTHING``), so the warm path is two ``UPDATE``s to reserve and two to settle.
 """
+
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from subscriptions.errors import QuotaExceeded
 from subscriptions.models import QuotaCounter
 from subscriptions.selectors import PlanInfo, plan_for_user
 
-__all__ = ["PeriodQuota", "PlanInfo", "QuotaStatus", "Reservation", "plan_for_user", "quota_reserve",
-           "quota_settle", "quota_status"]
+__all__ = [
+    "PeriodQuota",
+    "PlanInfo",
+    "QuotaStatus",
+    "Reservation",
+    "plan_for_user",
+    "quota_reserve",
+    "quota_settle",
+    "quota_status",
+]
 
 DAY = QuotaCounter.Period.DAY
 MONTH = QuotaCounter.Period.MONTH
@@ -97,9 +108,7 @@ def _counter(reservation: Reservation, period: str) -> QuerySet[QuotaCounter]:
     )
 
 
-def quota_reserve(
-    *, user: AbstractBaseUser, plan: PlanInfo, tokens: int, now: datetime | None = None
-) -> Reservation:
+def quota_reserve(*, user: AbstractBaseUser, plan: PlanInfo, tokens: int, now: datetime | None = None) -> Reservation:
     """Hold ``tokens`` on both counters, or raise ``QuotaExceeded`` (Retry-After: until the reset)."""
     now = now or timezone.now()
     reservation = Reservation(user.pk, *period_starts(now), tokens)
@@ -115,19 +124,46 @@ def quota_reserve(
 
 def _try_reserve(reservation: Reservation, plan: PlanInfo) -> str | None:
     """Reserve on the day then the month row; the period that refused, or None."""
-    if not _hold(reservation, plan, DAY):
+    if not _hold(reservation, DAY, _limit(plan, DAY)):
         return DAY
-    if not _hold(reservation, plan, MONTH):
-        _counter(reservation, DAY).update(reserved=F("reserved") - reservation.tokens)
+    if not _hold(reservation, MONTH, _limit(plan, MONTH)):
+        _change(reservation, DAY, reserved=-reservation.tokens, used=0)
         return MONTH
     return None
 
 
-def _hold(reservation: Reservation, plan: PlanInfo, period: str) -> bool:
+# The four statements of every call are written as SQL: the ORM spent ~280 µs building each of them
+# (the statement itself runs in ~25 µs on SQLite), most of the orchestrator's overhead budget.
+_HOLD_SQL = (
+    'UPDATE "subscriptions_quotacounter" SET "reserved" = "reserved" + %s '
+    'WHERE "user_id" = %s AND "period" = %s AND "period_start" = %s'
+)
+_WITHIN_LIMIT_SQL = ' AND "used" + "reserved" + %s <= %s'
+_CHANGE_SQL = (
+    'UPDATE "subscriptions_quotacounter" SET "reserved" = "reserved" + %s, "used" = "used" + %s '
+    'WHERE "user_id" = %s AND "period" = %s AND "period_start" = %s'
+)
+
+
+def _row_params(reservation: Reservation, period: str) -> list:
+    start = connection.ops.adapt_datefield_value(reservation.start_of(period))
+    return [reservation.user_id, period, start]
+
+
+def _hold(reservation: Reservation, period: str, limit: int | None) -> bool:
+    """``reserved += n`` if ``used + reserved + n <= limit`` (always when unlimited); True if held."""
     n = reservation.tokens
-    limit = _limit(plan, period)
-    fits = Q() if limit is None else Q(used__lte=limit - n - F("reserved"))
-    return bool(_counter(reservation, period).filter(fits).update(reserved=F("reserved") + n))
+    sql, params = _HOLD_SQL, [n, *_row_params(reservation, period)]
+    if limit is not None:
+        sql, params = sql + _WITHIN_LIMIT_SQL, [*params, n, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount == 1
+
+
+def _change(reservation: Reservation, period: str, *, reserved: int, used: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_CHANGE_SQL, [reserved, used, *_row_params(reservation, period)])
 
 
 def _create_counters(reservation: Reservation) -> None:
@@ -161,9 +197,7 @@ def _refusal(reservation: Reservation, plan: PlanInfo, period: str, now: datetim
 def quota_settle(*, reservation: Reservation, actual_tokens: int) -> None:
     """Release the reservation and count what was actually billed (0 when nothing reached a provider)."""
     for period in PERIODS:
-        _counter(reservation, period).update(
-            reserved=F("reserved") - reservation.tokens, used=F("used") + actual_tokens
-        )
+        _change(reservation, period, reserved=-reservation.tokens, used=actual_tokens)
 
 
 def quota_status(*, user: AbstractBaseUser, plan: PlanInfo | None = None, now: datetime | None = None) -> QuotaStatus:

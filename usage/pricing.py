@@ -55,7 +55,7 @@ def priced_model_name(table: PriceTable, provider_type: str, model: str) -> str 
     candidates = [
         name
         for kind, name in table
-        if kind == provider_type and model.startswith(name) and SNAPSHOT_SUFFIX.fullmatch(model[len(name):])
+        if kind == provider_type and model.startswith(name) and SNAPSHOT_SUFFIX.fullmatch(model[len(name) :])
     ]
     return max(candidates, key=len, default=None)
 

@@ -55,8 +55,11 @@ def usage_log_record(
         output_tokens=output_tokens,
         total_tokens=input_tokens + output_tokens,
         cost_usd=call_cost(
-            provider_type=provider_type, model=model, input_tokens=input_tokens,
-            output_tokens=output_tokens, on=now.date(),
+            provider_type=provider_type,
+            model=model,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            on=now.date(),
         ),
         status=status,
         error_code=error_code,

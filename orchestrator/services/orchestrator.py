@@ -125,7 +125,9 @@ class AIOrchestrator:
     def _reserve(self, user: AbstractBaseUser, plan: PlanInfo, call: _Call, first: Candidate) -> Reservation:
         request = call.request
         tokens = estimate_tokens(
-            prompt=request.prompt, system=request.system, images=request.images,
+            prompt=request.prompt,
+            system=request.system,
+            images=request.images,
             max_output_tokens=request.max_output_tokens,
         )
         try:
@@ -158,21 +160,26 @@ class AIOrchestrator:
         started = time.perf_counter()
         try:
             result = provider.generate(replace(call.request, model=model))
-        except ProviderError as exc:
-            call.billed_tokens += exc.input_tokens
-            _log_attempt(call, candidate, started, model=model, input_tokens=exc.input_tokens,
-                         status=UsageStatus.ERROR, error_code=exc.code, error_message=exc.message)
-            raise
-        except Exception as exc:  # a bug in a backend: still one row, and the quota is settled
-            _log_attempt(call, candidate, started, model=model, status=UsageStatus.ERROR,
-                         error_code="internal_error", error_message=type(exc).__name__)
+        except Exception as exc:
+            _log_failed_attempt(call, candidate, started, model, exc)
             raise
         call.billed_tokens += result.input_tokens + result.output_tokens
-        log = _log_attempt(call, candidate, started, model=result.model or model, status=UsageStatus.SUCCESS,
-                           input_tokens=result.input_tokens, output_tokens=result.output_tokens)
+        log = _log_attempt(
+            call,
+            candidate,
+            started,
+            model=result.model or model,
+            status=UsageStatus.SUCCESS,
+            input_tokens=result.input_tokens,
+            output_tokens=result.output_tokens,
+        )
         return Generation(
-            result=result, usage_log_id=log.pk, request_id=call.context.request_id,
-            provider_type=candidate.provider_type, attempts=call.attempts, cost_usd=log.cost_usd,
+            result=result,
+            usage_log_id=log.pk,
+            request_id=call.context.request_id,
+            provider_type=candidate.provider_type,
+            attempts=call.attempts,
+            cost_usd=log.cost_usd,
         )
 
 
@@ -185,6 +192,16 @@ def _log_attempt(call: _Call, candidate: Candidate, started: float, **fields: An
         attempt=call.attempts,
         **fields,
     )
+
+
+def _log_failed_attempt(call: _Call, candidate: Candidate, started: float, model: str, exc: Exception) -> None:
+    """One error row. Anything but a ProviderError is a bug in a backend: logged by its type only."""
+    if isinstance(exc, ProviderError):
+        call.billed_tokens += exc.input_tokens
+        fields = {"input_tokens": exc.input_tokens, "error_code": exc.code, "error_message": exc.message}
+    else:
+        fields = {"error_code": "internal_error", "error_message": type(exc).__name__}
+    _log_attempt(call, candidate, started, model=model, status=UsageStatus.ERROR, **fields)
 
 
 def _log_refusal(context: UsageContext, status: str, exc: AppError, **fields: Any) -> None:

@@ -24,7 +24,9 @@ from subscriptions.models import QuotaCounter
 from tests.factories import PlanFactory, ProviderConfigFactory, SubscriptionFactory, UserFactory
 from usage.models import AIProviderUsageLog, ModelPrice
 
-NO_ENV = {vendor: {"api_key": "", "fast_model": "", "quality_model": ""} for vendor in ("gemini", "openai", "anthropic")}
+NO_ENV = {
+    vendor: {"api_key": "", "fast_model": "", "quality_model": ""} for vendor in ("gemini", "openai", "anthropic")
+}
 
 
 class RecordingProvider(MockProvider):
@@ -110,7 +112,10 @@ def test_it_skips_inactive_configs(user):
 
 
 def test_it_falls_back_to_the_environment_when_no_config_is_stored(user, settings):
-    settings.PROVIDER_ENV = {**NO_ENV, "mock": {"api_key": "env-key-123456", "fast_model": "mock-env", "quality_model": ""}}
+    settings.PROVIDER_ENV = {
+        **NO_ENV,
+        "mock": {"api_key": "env-key-123456", "fast_model": "mock-env", "quality_model": ""},
+    }
 
     generation = generate(user)
 
@@ -121,7 +126,10 @@ def test_it_falls_back_to_the_environment_when_no_config_is_stored(user, setting
 
 
 def test_it_ignores_the_environment_while_a_config_is_stored(user, settings):
-    settings.PROVIDER_ENV = {**NO_ENV, "mock": {"api_key": "env-key-123456", "fast_model": "mock-env", "quality_model": ""}}
+    settings.PROVIDER_ENV = {
+        **NO_ENV,
+        "mock": {"api_key": "env-key-123456", "fast_model": "mock-env", "quality_model": ""},
+    }
     ProviderConfigFactory(api_key="sk-stored-config-key")
 
     generate(user)
@@ -137,7 +145,12 @@ def test_it_refuses_and_logs_the_call_when_no_provider_is_configured(user):
 
     [row] = logs()
     assert (row.provider_config_id, row.status, row.error_code) == (None, "error", "no_provider_configured")
-    assert (row.request_id, row.task_type, row.plan, row.user_id) == (uuid.UUID(int=7), "extraction", "freemium", user.pk)
+    assert (row.request_id, row.task_type, row.plan, row.user_id) == (
+        uuid.UUID(int=7),
+        "extraction",
+        "freemium",
+        user.pk,
+    )
     assert not QuotaCounter.objects.exists()
 
 
@@ -169,7 +182,12 @@ def test_it_refuses_before_calling_the_provider_when_the_quota_is_used_up(user):
     midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
     assert abs(refused.value.retry_after - (midnight - now).total_seconds()) < 5
     [row] = logs()
-    assert (row.status, row.error_code, row.provider_config_id, row.plan) == ("quota_exceeded", "quota_exceeded", None, "tiny")
+    assert (row.status, row.error_code, row.provider_config_id, row.plan) == (
+        "quota_exceeded",
+        "quota_exceeded",
+        None,
+        "tiny",
+    )
     assert (row.provider_type, row.model, row.cost_usd) == ("mock", "mock-fast", Decimal(0))
 
 
@@ -228,7 +246,9 @@ def test_it_settles_the_quota_and_logs_when_a_backend_crashes(user, monkeypatch)
 def test_the_estimate_counts_text_images_and_the_output_budget():
     image = object()
 
-    assert estimate_tokens(prompt="x" * 299, system="y", images=[image, image], max_output_tokens=500) == 100 + 2000 + 500
+    assert (
+        estimate_tokens(prompt="x" * 299, system="y", images=[image, image], max_output_tokens=500) == 100 + 2000 + 500
+    )
 
 
 # --- fallback -------------------------------------------------------------------------------------
@@ -243,7 +263,12 @@ def test_it_falls_back_to_the_next_config_after_a_500_and_logs_both_attempts(use
     generation = generate(user, request_id=request_id)
 
     error, success = logs()
-    assert (error.attempt, error.status, error.error_code, error.provider_config_id) == (1, "error", "unavailable", first.pk)
+    assert (error.attempt, error.status, error.error_code, error.provider_config_id) == (
+        1,
+        "error",
+        "unavailable",
+        first.pk,
+    )
     assert (success.attempt, success.status, success.provider_config_id) == (2, "success", second.pk)
     assert {error.request_id, success.request_id, generation.request_id} == {request_id}
     assert (generation.attempts, generation.usage_log_id) == (2, success.pk)
@@ -335,8 +360,11 @@ def test_no_transaction_is_open_during_the_provider_call(monkeypatch):
 
 def test_a_priced_model_is_costed_in_decimal(user):
     ModelPrice.objects.create(
-        provider_type="mock", model="mock-priced", input_per_million=Decimal("1.25"),
-        output_per_million=Decimal("10"), valid_from=date(2020, 1, 1),
+        provider_type="mock",
+        model="mock-priced",
+        input_per_million=Decimal("1.25"),
+        output_per_million=Decimal("10"),
+        valid_from=date(2020, 1, 1),
     )
     ProviderConfigFactory(fast_model="mock-priced")
 
@@ -365,7 +393,12 @@ def test_a_success_row_has_every_field(user):
     generation = generate(user, task="cover_letter")
 
     row = AIProviderUsageLog.objects.get()
-    assert (row.user_id, row.provider_config_id, row.provider_type, row.model) == (user.pk, config.pk, "mock", "mock-fast")
+    assert (row.user_id, row.provider_config_id, row.provider_type, row.model) == (
+        user.pk,
+        config.pk,
+        "mock",
+        "mock-fast",
+    )
     assert (row.task_type, row.plan, row.status, row.attempt) == ("cover_letter", "freemium", "success", 1)
     assert row.input_tokens == generation.result.input_tokens
     assert row.total_tokens == row.input_tokens + row.output_tokens
