@@ -43,6 +43,8 @@ class AIProviderUsageLog(models.Model):
             models.Index(fields=["provider_type", "created_at"], name="usage_provider_created_idx"),
             models.Index(fields=["user", "created_at"], name="usage_user_created_idx"),
             models.Index(fields=["status", "created_at"], name="usage_status_created_idx"),
+            # The provider-config list's calls and error rate over the last 24 hours (providers.admin).
+            models.Index(fields=["provider_config", "created_at"], name="usage_config_created_idx"),
         ]
 
     def __str__(self) -> str:

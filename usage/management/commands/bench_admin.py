@@ -1,0 +1,73 @@
+import statistics
+import time
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from usage.models import AIProviderUsageLog
+
+BENCH_ADMIN = "bench-admin"
+
+
+class Command(BaseCommand):
+    help = (
+        "Time the usage dashboard and the usage-log change list (and a few neighbours) with the test "
+        "client, as a logged-in superuser, and print the figures. Fill the table first: generate_usage."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--runs", type=int, default=5, help="Timed runs per page, after one warm-up run.")
+
+    def handle(self, *args, runs: int, **options) -> None:
+        client = Client()
+        client.force_login(self._superuser())
+        rows = AIProviderUsageLog.objects.count()
+        self.stdout.write(f"{connection.vendor}, {rows:,} usage rows, {runs} runs per page (after a warm-up)")
+        for label, url in self._pages():
+            timings = self._time(client, url, runs)
+            self.stdout.write(
+                f"{label:<34} median {statistics.median(timings):7.0f} ms   "
+                f"min {min(timings):6.0f} ms   max {max(timings):6.0f} ms"
+            )
+
+    def _superuser(self):
+        user, _ = get_user_model().objects.get_or_create(
+            username=BENCH_ADMIN, defaults={"is_staff": True, "is_superuser": True}
+        )
+        return user
+
+    def _pages(self) -> list[tuple[str, str]]:
+        dashboard = reverse("admin:usage_dashboard")
+        changelist = reverse("admin:usage_aiproviderusagelog_changelist")
+        return [
+            ("dashboard, default (30 days)", dashboard),
+            ("dashboard, 90 days", f"{dashboard}?date_from={_days_ago(89)}"),
+            ("dashboard, one provider and task", f"{dashboard}?provider_type=gemini&task_type=cv_draft"),
+            ("usage-log change list", changelist),
+            ("usage-log list, page 100", f"{changelist}?p=100"),
+            ("usage-log list, status=error", f"{changelist}?status__exact=error"),
+            ("provider config change list", reverse("admin:providers_aiproviderconfig_changelist")),
+            ("API usage/stats (30 days)", reverse("superadmin-usage-stats")),
+            ("API usage/logs", reverse("superadmin-usage-log-list")),
+        ]
+
+    def _time(self, client: Client, url: str, runs: int) -> list[float]:
+        timings = []
+        for run in range(runs + 1):
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}")
+            if run:  # the first run warms caches and connections
+                timings.append(elapsed)
+        return timings
+
+
+def _days_ago(days: int) -> str:
+    return (timezone.localdate() - timedelta(days=days)).isoformat()
