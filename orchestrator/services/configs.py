@@ -27,6 +27,7 @@ from providers.apps import CONFIGS_CACHE_GENERATION_KEY
 from providers.base import AIProvider
 from providers.models import AIProviderConfig
 from providers.registry import ProviderFactory, ProviderSettings
+from providers.services import provider_for_config
 
 CACHE_TTL = 3600  # entries of a dead generation just expire
 GLOBAL_KEY = "orchestrator:configs:{generation}:global"
@@ -109,19 +110,12 @@ def provider_for(candidate: Candidate) -> AIProvider | None:
     provider = ProviderFactory._instances.get((candidate.provider_type, candidate.version))
     if provider is not None:
         return provider
-    spec = _provider_settings(candidate)
-    return None if spec is None else ProviderFactory.get(spec)
-
-
-def _provider_settings(candidate: Candidate) -> ProviderSettings | None:
     if candidate.config_id is None:
         api_key = settings.PROVIDER_ENV[candidate.provider_type]["api_key"]
-        return ProviderSettings(candidate.provider_type, api_key, "", candidate.version)
+        return ProviderFactory.get(ProviderSettings(candidate.provider_type, api_key, "", candidate.version))
     config = (
         AIProviderConfig.objects.filter(pk=candidate.config_id, owner_id=candidate.owner_id, is_active=True)
         .only("provider_type", "api_key", "base_url", "updated_at")
         .first()
     )
-    if config is None:
-        return None
-    return ProviderSettings(config.provider_type, config.api_key, config.base_url, (config.pk, config.updated_at))
+    return None if config is None else provider_for_config(config)
