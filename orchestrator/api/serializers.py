@@ -1,0 +1,175 @@
+"""Input and output serializers of the end-user API. Input serializers check shapes only; the rules
+(image type by magic bytes, URL policy, near-empty input, profile facts) live in the services."""
+
+import base64
+import binascii
+import re
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from orchestrator.api.schema import openapi_schema
+from orchestrator.models import Draft, JobPosting
+from orchestrator.services.extraction import MAX_IMAGE_BYTES, ImageTooLarge, image_input
+from orchestrator.tasks.cover_letter import TONES, CoverLetterContent
+from orchestrator.tasks.cv import CvContent
+from orchestrator.tasks.job_posting import JobPostingData
+from orchestrator.tasks.json_resume import Resume
+from providers.base import ImageInput
+
+MAX_TEXT_CHARS = 50_000
+MAX_ID = 2**63 - 1  # BigAutoField
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
+_DATA_URL = re.compile(r"^data:[\w/+.-]*;base64,", re.IGNORECASE)
+
+
+@extend_schema_field({
+    "type": "string",
+    "description": "The screenshot: base64 (optionally a data: URL) in JSON, a file in multipart. PNG, JPEG or "
+    "WebP, at most 5 MB.",
+})
+class ImageUploadField(serializers.Field):
+    """A PNG, JPEG or WebP image from base64 text (JSON) or an uploaded file (multipart)."""
+
+    def to_internal_value(self, data: Any) -> ImageInput:
+        if isinstance(data, UploadedFile):
+            if data.size and data.size > MAX_IMAGE_BYTES:
+                raise ImageTooLarge(details={"image": [f"{data.size} bytes; the limit is {MAX_IMAGE_BYTES} bytes."]})
+            return image_input(data.read(MAX_IMAGE_BYTES + 1))
+        if not isinstance(data, str):
+            raise serializers.ValidationError("Expected base64 text or a file.")
+        encoded = re.sub(r"\s+", "", _DATA_URL.sub("", data.strip(), count=1))
+        if len(encoded) * 3 // 4 > MAX_IMAGE_BYTES + 2:
+            raise ImageTooLarge(details={"image": [f"The image is over the limit of {MAX_IMAGE_BYTES} bytes."]})
+        try:
+            raw = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise serializers.ValidationError("Not valid base64.") from exc
+        return image_input(raw)
+
+    def to_representation(self, value: ImageInput) -> str:
+        return base64.b64encode(value.data).decode("ascii")
+
+
+class ExtractRequestSerializer(serializers.Serializer):
+    url = serializers.CharField(
+        required=False, max_length=2000, help_text="A job page (http or https); the server fetches it."
+    )
+    text = serializers.CharField(required=False, max_length=MAX_TEXT_CHARS, help_text="A pasted job posting.")
+    image = ImageUploadField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        given = [name for name in ("url", "text", "image") if attrs.get(name) not in (None, "")]
+        if len(given) != 1:
+            raise serializers.ValidationError({"non_field_errors": ["Send exactly one of url, text, image."]})
+        return attrs
+
+
+class ExtractMultipartSerializer(ExtractRequestSerializer):
+    """The same request as multipart/form-data (documentation only: the image is a file part)."""
+
+    image = serializers.FileField(required=False, help_text="PNG, JPEG or WebP, at most 5 MB.")
+
+
+class CvDraftRequestSerializer(serializers.Serializer):
+    job_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    profile = serializers.JSONField(required=False, help_text="A JSON Resume document; default: your saved profile.")
+    language = serializers.RegexField(
+        LANGUAGE_PATTERN, required=False, max_length=10, help_text="e.g. en, de; default: the posting's language."
+    )
+
+
+class CoverLetterRequestSerializer(serializers.Serializer):
+    job_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    tone = serializers.ChoiceField(choices=TONES, required=False, help_text="Default: professional.")
+    language = serializers.RegexField(
+        LANGUAGE_PATTERN, required=False, max_length=10, help_text="e.g. en, de; default: the posting's language."
+    )
+
+
+class _ProviderTypeMixin(serializers.Serializer):
+    provider_type = serializers.SerializerMethodField(
+        help_text="The provider that answered (`mock` is an offline test double, not an LLM); null: no model call."
+    )
+
+    def get_provider_type(self, obj: JobPosting | Draft) -> str | None:
+        return obj.usage_log.provider_type if obj.usage_log_id and obj.usage_log else None
+
+
+@extend_schema_field(openapi_schema(JobPostingData))
+class JobPostingDataField(serializers.JSONField):
+    pass
+
+
+@extend_schema_field({"oneOf": [openapi_schema(CvContent), openapi_schema(CoverLetterContent)]})
+class DraftContentField(serializers.JSONField):
+    pass
+
+
+class JobPostingSerializer(_ProviderTypeMixin, serializers.ModelSerializer):
+    data = JobPostingDataField(read_only=True, help_text="The extracted posting; what it does not state is null.")
+
+    class Meta:
+        model = JobPosting
+        fields = ("id", "source", "source_url", "data", "provider_type", "created_at")
+        read_only_fields = fields
+
+
+class DraftSerializer(_ProviderTypeMixin, serializers.ModelSerializer):
+    content = DraftContentField(read_only=True, help_text="A CV (kind cv) or a cover letter (kind cover_letter).")
+
+    class Meta:
+        model = Draft
+        fields = ("id", "job", "kind", "content", "language", "tone", "model", "provider_type", "created_at")
+        read_only_fields = fields
+
+
+PROFILE_DESCRIPTION = "A JSON Resume document (https://jsonresume.org/schema); unknown keys are kept."
+PROFILE_SCHEMA = {**openapi_schema(Resume), "description": PROFILE_DESCRIPTION}
+PROFILE_INPUT_SCHEMA = {**openapi_schema(Resume, for_input=True), "description": PROFILE_DESCRIPTION}
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class PeriodUsageSerializer(serializers.Serializer):
+    limit = serializers.IntegerField(allow_null=True, help_text="Tokens; null = unlimited.")
+    used = serializers.IntegerField()
+    reserved = serializers.IntegerField(help_text="Held by calls in progress.")
+    remaining = serializers.IntegerField(allow_null=True)
+    resets_at = serializers.DateTimeField()
+
+
+class RecentCallSerializer(serializers.Serializer):
+    created_at = serializers.DateTimeField()
+    task_type = serializers.CharField()
+    provider_type = serializers.CharField()
+    model = serializers.CharField()
+    status = serializers.CharField()
+    input_tokens = serializers.IntegerField()
+    output_tokens = serializers.IntegerField()
+    total_tokens = serializers.IntegerField()
+    latency_ms = serializers.IntegerField()
+    error_code = serializers.CharField()
+
+
+class PlanSummarySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    requests_per_minute = serializers.IntegerField()
+    quality_tasks = serializers.ListField(child=serializers.CharField())
+
+
+class UsageMeSerializer(serializers.Serializer):
+    plan = PlanSummarySerializer()
+    daily = PeriodUsageSerializer()
+    monthly = PeriodUsageSerializer()
+    recent_calls = RecentCallSerializer(many=True)

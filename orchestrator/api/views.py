@@ -1,0 +1,190 @@
+"""The end-user API (DESIGN.md §6): thin views — input serializer, one service call, output serializer.
+
+Every view here is authenticated (token or session), throttled per user by the plan's
+``requests_per_minute``, sees only the user's own objects (another user's id is a 404), and refuses a
+body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` with 413 before reading it.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.exceptions import RequestDataTooBig
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.errors import AppError
+from orchestrator.api import serializers as s
+from orchestrator.api.schema import AI_ERRORS, READ_ERRORS, error_responses
+from orchestrator.api.throttling import PlanRateThrottle, TokenEndpointThrottle
+from orchestrator.models import Draft, JobPosting
+from orchestrator.services import drafting, extraction, profiles
+from orchestrator.services.usage import usage_me
+
+
+class BadCredentials(AppError):
+    code = "not_authenticated"
+    http_status = 401
+    default_message = "Unable to log in with the username and password given."
+
+
+class BodyLimitMixin:
+    """413 for a body whose declared length is over the limit, before anything reads it (DRF's JSON
+    parser reads the stream directly, so Django's own check on ``request.body`` would not run)."""
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        length = request.META.get("CONTENT_LENGTH") or ""
+        if length.isdigit() and int(length) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class EndUserMixin(BodyLimitMixin):
+    permission_classes = (IsAuthenticated,)
+    throttle_classes = (PlanRateThrottle,)
+
+
+class JobExtractorViewSet(EndUserMixin, viewsets.ViewSet):
+    """Send exactly one of `url` (the server fetches the page: public http(s) hosts only, 2 MB, 10 s,
+    HTML or text), `text` (a pasted posting) or `image` (PNG, JPEG or WebP screenshot, at most 5 MB:
+    base64 in JSON, or a file in multipart/form-data). A JobPosting JSON-LD block on the page is used
+    without a model call. Fields the posting does not state are null."""
+
+    parser_classes = (JSONParser, MultiPartParser, FormParser)
+
+    @extend_schema(
+        summary="Extract a job posting from a URL, pasted text or a screenshot", tags=["jobs"],
+        request={"application/json": s.ExtractRequestSerializer, "multipart/form-data": s.ExtractMultipartSerializer},
+        responses={201: s.JobPostingSerializer, **error_responses(*AI_ERRORS, 422)},
+    )
+    @action(detail=False, methods=["post"], url_path="extract")
+    def extract(self, request: Request) -> Response:
+        serializer = s.ExtractRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if data.get("url"):
+            job = extraction.job_posting_extract_from_url(user=request.user, url=data["url"])
+        elif data.get("text"):
+            job = extraction.job_posting_extract_from_text(user=request.user, text=data["text"])
+        else:
+            job = extraction.job_posting_extract_from_image(user=request.user, image=data["image"])
+        return Response(s.JobPostingSerializer(job).data, status=status.HTTP_201_CREATED)
+
+
+class CvDrafterViewSet(EndUserMixin, viewsets.ViewSet):
+    """A JSON Resume CV tailored to the job from `profile` (else your saved profile). Names, employers,
+    dates and degrees are kept as the profile has them and no skill is added: any change the model made
+    is undone and listed in `warnings`. `keyword_coverage` lists the job keywords matched and missing."""
+
+    @extend_schema(
+        summary="Draft a CV tailored to one of your job postings", tags=["drafts"],
+        request=s.CvDraftRequestSerializer,
+        responses={201: s.DraftSerializer, **error_responses(*AI_ERRORS)},
+    )
+    @action(detail=False, methods=["post"], url_path="draft")
+    def draft(self, request: Request) -> Response:
+        serializer = s.CvDraftRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        draft = drafting.cv_draft_create(user=request.user, **serializer.validated_data)
+        return Response(s.DraftSerializer(draft).data, status=status.HTTP_201_CREATED)
+
+
+class CoverLetterViewSet(EndUserMixin, viewsets.ViewSet):
+    """A cover letter for the job from your saved profile, in the tone and language asked for."""
+
+    @extend_schema(
+        summary="Draft a cover letter for one of your job postings (from your saved profile)", tags=["drafts"],
+        request=s.CoverLetterRequestSerializer,
+        responses={201: s.DraftSerializer, **error_responses(*AI_ERRORS)},
+    )
+    @action(detail=False, methods=["post"], url_path="draft")
+    def draft(self, request: Request) -> Response:
+        serializer = s.CoverLetterRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        draft = drafting.cover_letter_draft_create(user=request.user, **serializer.validated_data)
+        return Response(s.DraftSerializer(draft).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(responses={200: s.JobPostingSerializer, **error_responses(*READ_ERRORS)}, tags=["jobs"])
+class JobPostingViewSet(EndUserMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Your extracted job postings, newest first."""
+
+    serializer_class = s.JobPostingSerializer
+    queryset = JobPosting.objects.none()  # the schema generator's view of the model; requests use get_queryset
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self) -> QuerySet[JobPosting]:
+        return JobPosting.objects.filter(owner=self.request.user).select_related("usage_log")
+
+
+@extend_schema(responses={200: s.DraftSerializer, **error_responses(*READ_ERRORS)}, tags=["drafts"])
+class DraftViewSet(EndUserMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Your CV and cover-letter drafts, newest first."""
+
+    serializer_class = s.DraftSerializer
+    queryset = Draft.objects.none()
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self) -> QuerySet[Draft]:
+        return Draft.objects.filter(owner=self.request.user).select_related("usage_log")
+
+
+class ProfileView(EndUserMixin, APIView):
+    """Your master profile, a JSON Resume document; the CV and cover letter are drafted from it."""
+
+    @extend_schema(
+        summary="Your master profile (JSON Resume)", tags=["profile"],
+        responses={200: OpenApiResponse(s.PROFILE_SCHEMA), **error_responses(*READ_ERRORS)},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(profiles.profile_get(user=request.user))
+
+    @extend_schema(
+        summary="Replace your master profile (JSON Resume, validated)", tags=["profile"],
+        request={"application/json": s.PROFILE_INPUT_SCHEMA},
+        responses={200: OpenApiResponse(s.PROFILE_SCHEMA), **error_responses(400, 401, 413, 429)},
+    )
+    def put(self, request: Request) -> Response:
+        return Response(profiles.profile_update(user=request.user, data=request.data))
+
+
+class UsageMeView(EndUserMixin, APIView):
+    """Your plan, its token quotas (daily and monthly: limit, used, reserved, remaining, reset time in
+    UTC) and your latest AI calls."""
+
+    @extend_schema(
+        summary="Your plan, token quotas (used, remaining, reset times) and latest AI calls", tags=["usage"],
+        responses={200: s.UsageMeSerializer, **error_responses(*READ_ERRORS)},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(s.UsageMeSerializer(usage_me(user=request.user)).data)
+
+
+class AuthTokenView(BodyLimitMixin, APIView):
+    """Username and password → the user's API token (``Authorization: Token <token>``)."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_classes = (TokenEndpointThrottle,)
+
+    @extend_schema(
+        summary="Get your API token", tags=["auth"],
+        request=s.TokenRequestSerializer,
+        responses={200: s.TokenResponseSerializer, **error_responses(400, 401, 429)},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = s.TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(request._request, **serializer.validated_data)
+        if user is None:
+            raise BadCredentials()
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
