@@ -17,6 +17,7 @@ from orchestrator.tasks.base import KeywordCoverage, TaskDefinition, mentions, s
 from orchestrator.tasks.json_resume import Resume, Text
 from subscriptions.models import Task
 
+BASICS_FACTS = ("name", "email", "phone", "url", "location")
 # section: (the fields copied from the profile, the first being the entry's key; the fallback match field)
 FACTS = {
     "work": (("name", "startDate", "endDate"), "position"),
@@ -102,6 +103,20 @@ def _pick(entry: dict[str, Any], candidates: list[dict[str, Any]], key: str, sec
     return candidates[index] if best >= 2 else None
 
 
+def _comparable(value: Any) -> str:
+    if isinstance(value, dict):
+        return _norm(json.dumps({k: v for k, v in sorted(value.items()) if v not in (None, "", [])}))
+    return _norm(value)
+
+
+def _restore(target: dict[str, Any], field: str, wanted: Any, *, path: str, warnings: list[str]) -> None:
+    """Put the profile's value back; warn when the model had written a different one (not when it left it out)."""
+    current = target.get(field)
+    if current not in (None, "", [], {}) and _comparable(current) != _comparable(wanted):
+        warnings.append(f"{path} was {current!r}; restored to {wanted!r} from the profile.")
+    target[field] = wanted
+
+
 def _restore_entries(
     entries: list[dict[str, Any]], originals: list[dict[str, Any]], *, section: str, warnings: list[str]
 ) -> list[dict[str, Any]]:
@@ -118,11 +133,7 @@ def _restore_entries(
         unused.remove(original)
         for field in facts:
             wanted = _employer(original) if field == "name" else original.get(field)
-            if _norm(entry.get(field)) != _norm(wanted):
-                warnings.append(
-                    f"{section}[{index}].{field} was {entry.get(field)!r}; restored to {wanted!r} from the profile."
-                )
-            entry[field] = wanted
+            _restore(entry, field, wanted, path=f"{section}[{index}].{field}", warnings=warnings)
         kept.append(entry)
     return kept
 
@@ -145,14 +156,14 @@ def _known_skills(skills: list[dict[str, Any]], profile_text: str, warnings: lis
 
 
 def enforce_profile_facts(resume: dict[str, Any], profile: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The draft with the profile's facts put back, and one warning per correction."""
+    """The draft with the profile's facts put back (name and contact details, employers, schools, degrees,
+    certificates, dates), entries and skills the profile lacks removed, and one warning per correction."""
     resume = copy.deepcopy(resume)
     warnings: list[str] = []
-    basics = resume.setdefault("basics", {}) or {}
-    wanted_name = (profile.get("basics") or {}).get("name")
-    if _norm(basics.get("name")) != _norm(wanted_name):
-        warnings.append(f"basics.name was {basics.get('name')!r}; restored to {wanted_name!r} from the profile.")
-    basics["name"] = wanted_name
+    basics = resume.get("basics") or {}
+    for field in BASICS_FACTS:
+        wanted = (profile.get("basics") or {}).get(field)
+        _restore(basics, field, wanted, path=f"basics.{field}", warnings=warnings)
     resume["basics"] = basics
     for section in FACTS:
         resume[section] = _restore_entries(

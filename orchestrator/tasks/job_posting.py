@@ -60,8 +60,12 @@ def _choice(options: tuple[str, ...], aliases: dict[str, str] | None = None) -> 
     return validate
 
 
-def _lower(value: Any) -> Any:
-    return value.strip().lower() or None if isinstance(value, str) else value
+def _language(value: Any) -> Any:
+    """An ISO 639 code ("en", "de"; "en-US" → "en"); anything else is null."""
+    if isinstance(value, str):
+        code = value.strip().lower().replace("_", "-").split("-")[0]
+        return code if re.fullmatch(r"[a-z]{2,3}", code) else None
+    return value
 
 
 def _text_list(value: Any) -> Any:
@@ -139,7 +143,7 @@ class JobPostingData(BaseModel):
     date_posted: IsoDate = None
     application_deadline: IsoDate = None
     apply_url: Text = None
-    language: Annotated[str | None, BeforeValidator(_lower), Field(description="ISO 639-1 code")] = None
+    language: Annotated[str | None, BeforeValidator(_language), Field(description="ISO 639-1 code")] = None
     description_text: Text = None
 
 

@@ -87,3 +87,17 @@ def test_it_matches_entries_even_when_the_model_reorders_them() -> None:
 
     assert warnings == []
     assert [job["name"] for job in resume["work"]] == ["Babbage & Co", "Analytical Engines Ltd"]
+
+
+def test_it_restores_contact_details_and_fills_what_the_model_left_out_silently() -> None:
+    profile = {**PROFILE, "basics": {"name": "Ada Lovelace", "email": "ada@example.com", "phone": "+44 20 7946 0000"}}
+    draft = tailored()
+    draft["basics"] = {"name": None, "email": "ada.lovelace@gmail.com", "label": "Python engineer"}
+    draft["work"][0].pop("endDate")
+
+    resume, warnings = enforce_profile_facts(draft, profile)
+
+    assert resume["basics"] == {"name": "Ada Lovelace", "email": "ada@example.com", "phone": "+44 20 7946 0000",
+                                "url": None, "location": None, "label": "Python engineer"}
+    assert resume["work"][0]["endDate"] == "2023-06"
+    assert warnings == ["basics.email was 'ada.lovelace@gmail.com'; restored to 'ada@example.com' from the profile."]
