@@ -5,6 +5,7 @@ Every view here is authenticated (token or session), throttled per user by the p
 body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` with 413 before reading it.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -79,6 +80,15 @@ class JobExtractorViewSet(EndUserMixin, viewsets.ViewSet):
         return Response(s.JobPostingSerializer(job).data, status=status.HTTP_201_CREATED)
 
 
+def _created_draft(
+    request: Request, input_serializer: type[serializers.Serializer], create: Callable[..., Draft]
+) -> Response:
+    serializer = input_serializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    draft = create(user=request.user, **serializer.validated_data)
+    return Response(s.DraftSerializer(draft).data, status=status.HTTP_201_CREATED)
+
+
 class CvDrafterViewSet(EndUserMixin, viewsets.ViewSet):
     """A JSON Resume CV tailored to the job from `profile` (else your saved profile). Names, employers,
     dates and degrees are kept as the profile has them and no skill is added: any change the model made
@@ -91,10 +101,7 @@ class CvDrafterViewSet(EndUserMixin, viewsets.ViewSet):
     )
     @action(detail=False, methods=["post"], url_path="draft")
     def draft(self, request: Request) -> Response:
-        serializer = s.CvDraftRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        draft = drafting.cv_draft_create(user=request.user, **serializer.validated_data)
-        return Response(s.DraftSerializer(draft).data, status=status.HTTP_201_CREATED)
+        return _created_draft(request, s.CvDraftRequestSerializer, drafting.cv_draft_create)
 
 
 class CoverLetterViewSet(EndUserMixin, viewsets.ViewSet):
@@ -107,10 +114,7 @@ class CoverLetterViewSet(EndUserMixin, viewsets.ViewSet):
     )
     @action(detail=False, methods=["post"], url_path="draft")
     def draft(self, request: Request) -> Response:
-        serializer = s.CoverLetterRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        draft = drafting.cover_letter_draft_create(user=request.user, **serializer.validated_data)
-        return Response(s.DraftSerializer(draft).data, status=status.HTTP_201_CREATED)
+        return _created_draft(request, s.CoverLetterRequestSerializer, drafting.cover_letter_draft_create)
 
 
 @extend_schema(responses={200: s.JobPostingSerializer, **error_responses(*READ_ERRORS)}, tags=["jobs"])
