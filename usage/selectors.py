@@ -44,6 +44,7 @@ ATTEMPT_STATUSES = (UsageStatus.SUCCESS, UsageStatus.ERROR)
 PERCENTILES = {"latency_p50_ms": 0.5, "latency_p95_ms": 0.95}
 GROUP_KEYS = ("day", "provider_type", "model", "task_type")
 DEFAULT_DAYS = 30
+DAILY_MEASURES = ("cost_usd", "total_tokens", "quota_exceeded", "calls")
 
 
 @dataclass(frozen=True)
@@ -136,25 +137,33 @@ def _grouped(qs: QuerySet, keys: Sequence[str]) -> QuerySet:
         raise ValueError(f"Cannot group usage by {sorted(unknown)}")
     if "day" in keys:
         qs = qs.annotate(day=TruncDate("created_at"))
-    return qs.values(*keys) if keys else qs
+    if not keys:  # one group: the whole range (a constant is left out of GROUP BY)
+        return qs.annotate(everything=Value(1)).values("everything")
+    return qs.values(*keys)
 
 
 def usage_stats(
-    *, filters: UsageFilters, group_by: Sequence[str] = (), with_latency: bool = True
+    *,
+    filters: UsageFilters,
+    group_by: Sequence[str] = (),
+    with_latency: bool = True,
+    measures: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per group (``day``, ``provider_type``, ``model``, ``task_type``), ordered by the keys."""
-    qs = _grouped(usage_log_queryset(filters=filters), group_by)
-    aggregates = _stat_aggregates()
+    """One row per group (``day``, ``provider_type``, ``model``, ``task_type``), ordered by the keys.
+
+    Without ``group_by``: one row for the whole range. ``measures`` picks some of the counters and
+    sums (all by default; fewer is cheaper on a big range).
+    """
+    aggregates = {k: v for k, v in _stat_aggregates().items() if measures is None or k in measures}
     on_postgres = connection.vendor == "postgresql"
     if with_latency and on_postgres:
         attempts = Q(status__in=ATTEMPT_STATUSES)
         for name, p in PERCENTILES.items():
             aggregates[name] = PercentileCont("latency_ms", p, filter=attempts)
-    if group_by:
-        rows = list(qs.annotate(**aggregates).annotate(success_rate=_success_rate()).order_by(*group_by))
-    else:
-        rows = [qs.aggregate(**aggregates)]
-        rows[0]["success_rate"] = rows[0]["successes"] / rows[0]["attempts"] if rows[0]["attempts"] else None
+    qs = _grouped(usage_log_queryset(filters=filters), group_by).annotate(**aggregates)
+    if "attempts" in aggregates and "successes" in aggregates:
+        qs = qs.annotate(success_rate=_success_rate())
+    rows = list(qs.order_by(*group_by))
     if with_latency and not on_postgres:
         _attach_window_percentiles(rows, filters=filters, group_by=group_by)
     return rows
@@ -217,7 +226,9 @@ def usage_dashboard(*, filters: UsageFilters) -> dict[str, list[dict[str, Any]]]
     """
     with analytics_session():
         return {
-            "daily_by_provider": usage_stats(filters=filters, group_by=["day", "provider_type"], with_latency=False),
+            "daily_by_provider": usage_stats(
+                filters=filters, group_by=["day", "provider_type"], with_latency=False, measures=DAILY_MEASURES
+            ),
             "by_provider": usage_stats(filters=filters, group_by=["provider_type"]),
             "top_users": usage_top(filters=filters, by="user"),
             "top_models": usage_top(filters=filters, by="model"),

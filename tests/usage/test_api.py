@@ -109,3 +109,11 @@ def test_the_stats_refuse_a_reversed_range(api_client_for, superuser):
     response = api_client_for(superuser).get(STATS, {"date_from": "2026-02-02", "date_to": "2026-01-01"})
     assert response.status_code == 400
     assert "date_from" in response.json()["error"]["details"]
+
+
+def test_the_stats_of_an_empty_range_are_zeros(api_client_for, superuser):
+    body = api_client_for(superuser).get(STATS).json()
+    assert body["totals"]["calls"] == 0
+    assert body["totals"]["success_rate"] is None
+    assert body["totals"]["latency_p50_ms"] is None
+    assert body["by_provider"] == []
