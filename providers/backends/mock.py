@@ -60,16 +60,23 @@ class MockProvider(AIProvider):
     def generate(self, request: GenerationRequest) -> GenerationResult:
         started = time.perf_counter()
         text = self._next_text(request)
-        parsed = json.loads(text) if request.output_schema is not None else None
         prompt_chars = len(request.system) + len(request.prompt) + 1000 * len(request.images)
+        input_tokens = max(1, prompt_chars // CHARS_PER_TOKEN)
         return GenerationResult(
             text=text,
-            parsed=parsed,
-            input_tokens=max(1, prompt_chars // CHARS_PER_TOKEN),
+            parsed=self._parse(text, input_tokens) if request.output_schema is not None else None,
+            input_tokens=input_tokens,
             output_tokens=max(1, len(text) // CHARS_PER_TOKEN),
             model=request.model or "mock-fast",
             latency_ms=int((time.perf_counter() - started) * 1000),
         )
+
+    @staticmethod
+    def _parse(text: str, input_tokens: int) -> Any:
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ProviderError("invalid_output", "The reply is not JSON.", input_tokens=input_tokens) from exc
 
     def _next_text(self, request: GenerationRequest) -> str:
         if self.queue:

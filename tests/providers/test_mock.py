@@ -75,3 +75,13 @@ def test_it_is_labelled_as_not_an_llm_and_needs_no_credentials():
 
 def test_an_empty_schema_gives_an_empty_object():
     assert sample_for_schema({}) == {}
+
+
+def test_a_queued_reply_that_is_not_json_is_invalid_output_when_a_schema_was_asked():
+    MockProvider.queue.append("not json at all")
+    request = GenerationRequest(model="mock-fast", prompt="x" * 40, output_schema={"type": "object"})
+    with pytest.raises(ProviderError) as caught:
+        MockProvider(api_key="").generate(request)
+    assert caught.value.code == ErrorCode.INVALID_OUTPUT
+    assert not caught.value.retryable
+    assert caught.value.input_tokens == 10
