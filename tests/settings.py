@@ -5,6 +5,6 @@ import os
 os.environ.setdefault("SECRET_KEY", "insecure-test-secret-key")
 os.environ.setdefault("CRYPTOGRAPHY_KEY", "insecure-test-cryptography-key")
 
-from config.settings import *  # noqa: E402, F403
+from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -23,7 +23,8 @@ def test_it_creates_the_demo_users_plans_and_an_offline_provider(settings):
     assert Subscription.objects.get(user__username="alice").plan.code == "freemium"
     assert Subscription.objects.get(user__username="bob").plan.code == "pro_monthly"
     mock = AIProviderConfig.objects.get(provider_type="mock")
-    assert mock.is_active and "not an LLM" in mock.name
+    assert mock.is_active
+    assert "not an LLM" in mock.name
     assert output.count("password:") == 3
 
 

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         "in the environment — one active mock provider config. Idempotent; new passwords are printed once."
     )
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001 - Django's signature
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--password", help="Use this password for the users created (default: random).")
 
     def handle(self, *args, password: str | None = None, **options) -> None:
