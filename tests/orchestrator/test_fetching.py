@@ -251,3 +251,14 @@ def test_it_sends_the_original_host_header_to_the_pinned_address(public_site: Pa
 )
 def test_it_classifies_addresses(address: str, public: bool) -> None:
     assert address_is_public(ipaddress.ip_address(address)) is public
+
+
+def test_an_https_connection_goes_to_the_checked_address_with_the_hosts_name_for_sni_and_certificate() -> None:
+    pool = fetching._PinnedHTTPSPool(
+        PUBLIC_TEST_ADDRESS, 443, server_hostname=PUBLIC_TEST_HOST, assert_hostname=PUBLIC_TEST_HOST, maxsize=1
+    )
+    connection = pool._new_conn()
+
+    assert isinstance(connection, fetching._PinnedHTTPSConnection)
+    assert connection.host == PUBLIC_TEST_ADDRESS
+    assert (connection.server_hostname, connection.assert_hostname) == (PUBLIC_TEST_HOST, PUBLIC_TEST_HOST)
