@@ -73,6 +73,7 @@ def test_the_dashboard_draws_every_chart_with_data(live_server, chromium_path, u
         page.fill("#id_username", "root")
         page.fill("#id_password", PASSWORD)
         page.click("input[type=submit]")
+        page.wait_for_url("**/admin/")
         # From here on every console error counts (the admin's own pages ask for a /favicon.ico).
         page.on("console", lambda message: message.type == "error" and errors.append(message.text))
         page.on("pageerror", lambda error: errors.append(str(error)))

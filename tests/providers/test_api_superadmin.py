@@ -182,3 +182,14 @@ def test_usage_logs_carry_no_key_even_when_a_config_is_attached(api_client_for, 
     response = api_client_for(superuser).get(reverse("superadmin-usage-log-list"))
     assert response.json()["results"][0]["provider_config"] == config.pk
     assert PLAINTEXT_KEY not in json.dumps(response.json())
+
+
+def test_the_browsable_api_never_renders_the_key(superuser, client):
+    config = ProviderConfigFactory(api_key=PLAINTEXT_KEY)
+    client.force_login(superuser)
+    detail = reverse("superadmin-provider-config-detail", args=[config.pk])
+    for url in (reverse("superadmin-provider-config-list"), detail):
+        response = client.get(url, HTTP_ACCEPT="text/html")
+        assert response.status_code == 200
+        assert "…wxyz" in response.content.decode()
+        assert PLAINTEXT_KEY not in response.content.decode()
