@@ -51,6 +51,8 @@ class Command(BaseCommand):
             ("usage-log change list", changelist),
             ("usage-log list, page 100", f"{changelist}?p=100"),
             ("usage-log list, status=error", f"{changelist}?status__exact=error"),
+            ("usage-log list, one day", f"{changelist}?{_day_query(1)}"),
+            ("usage-log list, search 'gpt-5'", f"{changelist}?q=gpt-5"),
             ("provider config change list", reverse("admin:providers_aiproviderconfig_changelist")),
             ("API usage/stats (30 days)", reverse("superadmin-usage-stats")),
             ("API usage/logs", reverse("superadmin-usage-log-list")),
@@ -67,6 +69,11 @@ class Command(BaseCommand):
             if run:  # the first run warms caches and connections
                 timings.append(elapsed)
         return timings
+
+
+def _day_query(days: int) -> str:
+    day = timezone.localdate() - timedelta(days=days)
+    return f"created_at__year={day.year}&created_at__month={day.month}&created_at__day={day.day}"
 
 
 def _days_ago(days: int) -> str:
