@@ -44,6 +44,7 @@ ATTEMPT_STATUSES = (UsageStatus.SUCCESS, UsageStatus.ERROR)
 PERCENTILES = {"latency_p50_ms": 0.5, "latency_p95_ms": 0.95}
 GROUP_KEYS = ("day", "provider_type", "model", "task_type")
 DEFAULT_DAYS = 30
+MAX_RANGE_DAYS = 366  # a year of rows is already a full scan of a big table
 DAILY_MEASURES = ("cost_usd", "total_tokens", "quota_exceeded", "calls")
 
 
@@ -82,6 +83,18 @@ class UsageFilters:
     @property
     def end(self) -> datetime:
         return timezone.make_aware(datetime.combine(self.date_to + timedelta(days=1), time.min))
+
+
+def usage_range_error(*, date_from: date | None, date_to: date | None) -> str | None:
+    """Why a requested range cannot be shown, or None (shared by the dashboard form and the stats API)."""
+    if date_from is None:
+        return None
+    date_to = date_to or timezone.localdate()
+    if date_from > date_to:
+        return "The start must not be after the end."
+    if (date_to - date_from).days >= MAX_RANGE_DAYS:
+        return f"The range may span at most {MAX_RANGE_DAYS} days."
+    return None
 
 
 class PercentileCont(Aggregate):

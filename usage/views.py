@@ -16,7 +16,7 @@ from core.permissions import is_super_admin
 from providers.models import ProviderType
 from subscriptions.models import Task
 from usage.charts import dashboard_charts
-from usage.selectors import UsageFilters, usage_dashboard
+from usage.selectors import UsageFilters, usage_dashboard, usage_range_error
 
 
 class DashboardFilterForm(forms.Form):
@@ -29,8 +29,9 @@ class DashboardFilterForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
-            self.add_error("date_from", "The start must not be after the end.")
+        error = usage_range_error(date_from=cleaned.get("date_from"), date_to=cleaned.get("date_to"))
+        if error:
+            self.add_error("date_from", error)
         return cleaned
 
     def usage_filters(self) -> UsageFilters:

@@ -131,7 +131,7 @@ def test_an_invalid_range_falls_back_to_the_default_and_says_why(admin_client_fo
     response = admin_client_for(superuser).get(DASHBOARD, {"date_from": "2026-02-02", "date_to": "2026-01-01"})
     assert response.status_code == 200
     assert len(response.context["charts"]["days"]) == 30
-    assert "must not be after" in response.content.decode()
+    assert "must not be after the end" in response.content.decode()
 
 
 def test_the_dashboard_is_for_super_admins_only(admin_client_for, client):

@@ -117,3 +117,9 @@ def test_the_stats_of_an_empty_range_are_zeros(api_client_for, superuser):
     assert body["totals"]["success_rate"] is None
     assert body["totals"]["latency_p50_ms"] is None
     assert body["by_provider"] == []
+
+
+def test_the_stats_refuse_a_range_longer_than_a_year(api_client_for, superuser):
+    response = api_client_for(superuser).get(STATS, {"date_from": "2025-01-01", "date_to": "2026-01-02"})
+    assert response.status_code == 400
+    assert "366 days" in response.json()["error"]["details"]["date_from"][0]

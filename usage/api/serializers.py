@@ -1,11 +1,11 @@
 """Usage logs and usage statistics in the super-admin API."""
 
-from django.utils import timezone
 from rest_framework import serializers
 
 from providers.models import ProviderType
 from subscriptions.models import Task
 from usage.models import AIProviderUsageLog
+from usage.selectors import usage_range_error
 
 
 class UsageLogSerializer(serializers.ModelSerializer):
@@ -46,8 +46,9 @@ class StatsQuerySerializer(serializers.Serializer):
     task_type = serializers.ChoiceField(choices=Task.choices, required=False, allow_blank=True)
 
     def validate(self, attrs: dict) -> dict:
-        if attrs.get("date_from") and attrs["date_from"] > attrs.get("date_to", timezone.localdate()):
-            raise serializers.ValidationError({"date_from": ["Must not be after date_to."]})
+        error = usage_range_error(date_from=attrs.get("date_from"), date_to=attrs.get("date_to"))
+        if error:
+            raise serializers.ValidationError({"date_from": [error]})
         return attrs
 
 
