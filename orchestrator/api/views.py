@@ -1,16 +1,13 @@
 """The end-user API (DESIGN.md §6): thin views — input serializer, one service call, output serializer.
 
 Every view here is authenticated (token or session), throttled per user by the plan's
-``requests_per_minute``, sees only the user's own objects (another user's id is a 404), and refuses a
-body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` with 413 before reading it.
+``requests_per_minute`` and sees only the user's own objects (another user's id is a 404). Bodies over
+``DATA_UPLOAD_MAX_MEMORY_SIZE`` are refused with 413 by core.middleware before any view runs.
 """
 
 from collections.abc import Callable
-from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import authenticate
-from django.core.exceptions import RequestDataTooBig
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -37,18 +34,7 @@ class BadCredentials(AppError):
     default_message = "Unable to log in with the username and password given."
 
 
-class BodyLimitMixin:
-    """413 for a body whose declared length is over the limit, before anything reads it (DRF's JSON
-    parser reads the stream directly, so Django's own check on ``request.body`` would not run)."""
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        length = request.META.get("CONTENT_LENGTH") or ""
-        if length.isdigit() and int(length) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-            raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
-
-
-class EndUserMixin(BodyLimitMixin):
+class EndUserMixin:
     permission_classes = (IsAuthenticated,)
     throttle_classes = (PlanRateThrottle,)
 
@@ -172,7 +158,7 @@ class UsageMeView(EndUserMixin, APIView):
         return Response(s.UsageMeSerializer(usage_me(user=request.user)).data)
 
 
-class AuthTokenView(BodyLimitMixin, APIView):
+class AuthTokenView(APIView):
     """Username and password → the user's API token (``Authorization: Token <token>``)."""
 
     authentication_classes = ()

@@ -1,0 +1,26 @@
+import pytest
+from rest_framework.test import APIClient
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/api/v1/super-admin/providers/configs", "/api/v1/auth/token", "/api/v1/job-extractor/extract"]
+)
+def test_every_api_route_refuses_an_oversize_body_with_413_in_the_error_shape(path, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = APIClient().post(path, {"text": "x" * 2000}, format="json")
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"] == {
+        "code": "payload_too_large",
+        "message": "The request body is too large.",
+        "details": {"limit_bytes": 1000},
+    }
+
+
+@pytest.mark.django_db
+def test_a_body_under_the_limit_reaches_the_view(settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = APIClient().post("/api/v1/super-admin/providers/configs", {"name": "x"}, format="json")
+    assert response.status_code == 401
+
