@@ -24,3 +24,12 @@ def test_a_body_under_the_limit_reaches_the_view(settings):
     response = APIClient().post("/api/v1/super-admin/providers/configs", {"name": "x"}, format="json")
     assert response.status_code == 401
 
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_unknown_api_path_is_a_json_404_even_with_debug_on(client, settings, debug):
+    settings.DEBUG = debug
+    response = client.post("/api/v1/no-such-thing", {}, content_type="application/json")
+    assert response.status_code == 404
+    assert response.json() == {"error": {"code": "not_found", "message": "Not found.", "details": {}}}
