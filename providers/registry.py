@@ -47,9 +47,14 @@ class ProviderFactory:
         return getattr(import_module(module_path), class_name)
 
     @classmethod
+    def cached(cls, provider_type: str, version: tuple) -> AIProvider | None:
+        """The live instance of a config version, if this process has built one (no key needed)."""
+        return cls._instances.get((provider_type, version))
+
+    @classmethod
     def get(cls, spec: ProviderSettings) -> AIProvider:
         key = (spec.provider_type, spec.version)
-        provider = cls._instances.get(key)
+        provider = cls.cached(*key)
         if provider is None:
             with cls._lock:
                 provider = cls._instances.get(key) or cls._build(spec)

@@ -107,7 +107,7 @@ def env_candidates() -> list[Candidate]:
 def provider_for(candidate: Candidate) -> AIProvider | None:
     """The live provider of a candidate; None when its config was deleted or deactivated meanwhile."""
     # The factory's instance cache is read first so that a warm call never loads (decrypts) the key.
-    provider = ProviderFactory._instances.get((candidate.provider_type, candidate.version))
+    provider = ProviderFactory.cached(candidate.provider_type, candidate.version)
     if provider is not None:
         return provider
     if candidate.config_id is None:
