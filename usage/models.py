@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 
 from providers.models import ProviderType
@@ -70,3 +72,62 @@ class ModelPrice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider_type}/{self.model} from {self.valid_from}"
+
+
+class AlertKind(models.TextChoices):
+    ERROR_RATE = "error_rate", "Error rate"
+    LATENCY = "latency_p95", "Latency p95"
+    DAILY_COST = "daily_cost", "Daily cost"
+    QUOTA_EXCEEDED = "quota_exceeded", "Quota exceeded"
+    CREDENTIAL_EXPIRING = "credential_expiring", "Credential expiring"
+    CREDENTIAL_TEST_FAILED = "credential_test_failed", "Credential test failed"
+    UNPRICED_CALLS = "unpriced_calls", "Calls without a price"
+
+
+class AlertSeverity(models.IntegerChoices):
+    """Ordered like logging levels, so that "critical first" is ``-severity``."""
+
+    INFO = 10, "info"
+    WARNING = 20, "warning"
+    CRITICAL = 30, "critical"
+
+
+class Alert(models.Model):
+    """A condition found by ``check_alerts`` (``usage.alerts``). ``kind`` + ``subject`` is its fingerprint.
+
+    While the condition persists, each run updates the one open alert (message, details, severity,
+    ``last_seen_at``, ``occurrences``); a run that no longer finds it resolves it. Once resolved (by a
+    run or by hand in the admin), the next sighting opens a new alert.
+    """
+
+    kind = models.CharField(max_length=30, choices=AlertKind.choices)
+    severity = models.PositiveSmallIntegerField(choices=AlertSeverity.choices)
+    subject = models.CharField(
+        max_length=200, blank=True, default="", help_text="What it is about: a provider, a config, a model."
+    )
+    message = models.CharField(max_length=500)
+    details = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    occurrences = models.PositiveIntegerField(default=1, help_text="Runs of check_alerts that found it.")
+
+    class Meta:
+        ordering = [F("resolved_at").desc(nulls_first=True), "-severity", "-last_seen_at"]
+        indexes = [models.Index(fields=["resolved_at", "severity"], name="usage_alert_open_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject"], condition=Q(resolved_at__isnull=True), name="one_open_alert_per_fingerprint"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"[{self.get_severity_display()}] {self.fingerprint}: {self.message}"
+
+    @property
+    def fingerprint(self) -> str:
+        return f"{self.kind}:{self.subject}" if self.subject else self.kind
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

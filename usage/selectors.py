@@ -85,6 +85,26 @@ class UsageFilters:
         return timezone.make_aware(datetime.combine(self.date_to + timedelta(days=1), time.min))
 
 
+@dataclass(frozen=True)
+class UsageWindow:
+    """An exact ``[start, end)`` moment range (the alerts' "last hour"), with the same optional filters.
+
+    Every selector taking ``filters`` accepts it in place of a ``UsageFilters`` day range.
+    """
+
+    start: datetime
+    end: datetime
+    provider_type: str = ""
+    task_type: str = ""
+
+    @classmethod
+    def last(cls, *, until: datetime, hours: float = 0, minutes: float = 0) -> "UsageWindow":
+        return cls(start=until - timedelta(hours=hours, minutes=minutes), end=until)
+
+
+UsageRange = UsageFilters | UsageWindow
+
+
 def usage_range_error(*, date_from: date | None, date_to: date | None) -> str | None:
     """Why a requested range cannot be shown, or None (shared by the dashboard form and the stats API)."""
     if date_from is None:
@@ -109,7 +129,7 @@ class PercentileCont(Aggregate):
         super().__init__(expression, percentile=float(percentile), **extra)
 
 
-def usage_log_queryset(*, filters: UsageFilters) -> QuerySet[AIProviderUsageLog]:
+def usage_log_queryset(*, filters: UsageRange) -> QuerySet[AIProviderUsageLog]:
     qs = AIProviderUsageLog.objects.filter(created_at__gte=filters.start, created_at__lt=filters.end)
     if filters.provider_type:
         qs = qs.filter(provider_type=filters.provider_type)
@@ -157,7 +177,7 @@ def _grouped(qs: QuerySet, keys: Sequence[str]) -> QuerySet:
 
 def usage_stats(
     *,
-    filters: UsageFilters,
+    filters: UsageRange,
     group_by: Sequence[str] = (),
     with_latency: bool = True,
     measures: Sequence[str] | None = None,
@@ -182,7 +202,7 @@ def usage_stats(
     return rows
 
 
-def _attach_window_percentiles(rows: list[dict[str, Any]], *, filters: UsageFilters, group_by: Sequence[str]) -> None:
+def _attach_window_percentiles(rows: list[dict[str, Any]], *, filters: UsageRange, group_by: Sequence[str]) -> None:
     """Percentiles without PERCENTILE_CONT: rank rows per group in the database, fetch the neighbours."""
     ranked = _grouped(usage_log_queryset(filters=filters).filter(status__in=ATTEMPT_STATUSES), group_by)
     partition = [F(k) for k in group_by] or None
@@ -215,7 +235,7 @@ def _interpolate(values_by_rank: dict[int, int], size: int, p: float) -> float |
     return float(low_value + (high_value - low_value) * (position - low))
 
 
-def usage_top(*, filters: UsageFilters, by: str, limit: int = 10) -> list[dict[str, Any]]:
+def usage_top(*, filters: UsageRange, by: str, limit: int = 10) -> list[dict[str, Any]]:
     """The biggest spenders: users (``by="user"``) or models (``by="model"``), by cost, then tokens."""
     keys = {"user": ("user_id", "user__username"), "model": ("provider_type", "model")}[by]
     qs = usage_log_queryset(filters=filters)
