@@ -1,17 +1,16 @@
 """Writes to the usage log: one row per provider attempt and per refusal (DESIGN.md §2)."""
 
-import re
 import uuid
 from dataclasses import dataclass
 
 from django.utils import timezone
 
+from core.redaction import redact_secrets
+from usage.metrics import usage_metrics_observe
 from usage.models import AIProviderUsageLog
 from usage.pricing import call_cost
 
 ERROR_MESSAGE_MAX = 500
-# Vendors echo (partly masked) keys in auth errors, e.g. "Incorrect API key provided: sk-proj-***abcd".
-SECRET_PATTERN = re.compile(r"(sk-[\w*.\-]{4,}|AIza[\w\-]{8,}|(?i:bearer)\s+\S+|(?i:api[_ -]?key)[=:]\s*\S+)")
 
 
 @dataclass(frozen=True)
@@ -22,10 +21,6 @@ class UsageContext:
     task_type: str
     plan: str
     request_id: uuid.UUID
-
-
-def redact_secrets(text: str) -> str:
-    return SECRET_PATTERN.sub("[redacted]", text)
 
 
 def usage_log_record(
@@ -42,9 +37,10 @@ def usage_log_record(
     latency_ms: int = 0,
     attempt: int = 1,
 ) -> AIProviderUsageLog:
-    """Price the attempt and write its row (one INSERT). Error messages are redacted and truncated."""
+    """Price the attempt, write its row (one INSERT) and count it in the metrics. Error messages are redacted
+    (vendors echo partly masked keys: "Incorrect API key provided: sk-proj-***abcd") and truncated."""
     now = timezone.now()
-    return AIProviderUsageLog.objects.create(
+    row = AIProviderUsageLog.objects.create(
         user_id=context.user_id,
         provider_config_id=provider_config_id,
         provider_type=provider_type,
@@ -69,3 +65,5 @@ def usage_log_record(
         request_id=context.request_id,
         created_at=now,
     )
+    usage_metrics_observe(row)
+    return row

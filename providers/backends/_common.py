@@ -8,20 +8,18 @@ passed in, so each SDK is still imported only by its own backend.
 import base64
 import email.utils
 import json
-import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
+from core.redaction import redact_secrets
 from providers.base import ErrorCode, GenerationRequest, GenerationResult, ImageInput, ProviderError
 
 SUPPORTED_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 VALIDATE_TIMEOUT_SECONDS = 15.0  # a credentials check is one small call: don't let it hang for minutes
 MESSAGE_LIMIT = 300
-# Vendors echo (partly masked) keys in auth errors; these never reach a log, a message or the DB.
-KEY_LIKE = re.compile(r"(sk-[\w\-*.]{6,}|AIza[\w\-]{10,})")
 
 
 def effective_timeout(request_timeout: float, instance_timeout: float) -> float:
@@ -102,7 +100,8 @@ def safe_message(message: str, api_key: str) -> str:
     """One line, short, and without the key (nor anything that looks like one)."""
     if len(api_key) >= 8:
         message = message.replace(api_key, "[key]")
-    message = KEY_LIKE.sub("[key]", " ".join(message.split()))
+    # Vendors echo (partly masked) keys in auth errors; these never reach a log, a message or the DB.
+    message = redact_secrets(" ".join(message.split()), replacement="[key]")
     return message if len(message) <= MESSAGE_LIMIT else message[: MESSAGE_LIMIT - 1] + "…"
 
 
