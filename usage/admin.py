@@ -11,6 +11,7 @@ The usage-log list stays fast on a large table because it never scans it whole:
   config's encrypted key is not even loaded.
 """
 
+import json
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,14 +19,17 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import Max, Min, QuerySet
 from django.http import HttpRequest
+from django.template.defaultfilters import pluralize
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.html import format_html
 
 from core.permissions import SuperAdminModelAdminMixin
 from providers.models import ProviderType
 from subscriptions.models import Task
 from usage import views
-from usage.models import AIProviderUsageLog, ModelPrice
+from usage.alert_store import alerts_resolve
+from usage.models import AIProviderUsageLog, Alert, ModelPrice
 from usage.pagination import EstimatedCountPaginator
 
 
@@ -171,3 +175,66 @@ class ModelPriceAdmin(SuperAdminModelAdminMixin, admin.ModelAdmin):
     list_filter = ("provider_type",)
     search_fields = ("model",)
     date_hierarchy = "valid_from"
+
+
+class AlertStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("open", "Open"), ("resolved", "Resolved")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() in ("open", "resolved"):
+            return queryset.filter(resolved_at__isnull=self.value() == "open")
+        return queryset
+
+
+@admin.register(Alert)
+class AlertAdmin(SuperAdminModelAdminMixin, admin.ModelAdmin):
+    """Alerts stored by ``check_alerts``: read-only, open ones first, critical first; resolvable by hand."""
+
+    list_display = ("is_open", "severity", "kind", "subject", "message", "last_seen_at", "occurrences", "first_seen_at")
+    list_filter = (AlertStateFilter, "severity", "kind")
+    search_fields = ("subject", "message")
+    date_hierarchy = "last_seen_at"
+    fields = (
+        ("kind", "severity", "subject"),
+        "message",
+        "details_json",
+        ("first_seen_at", "last_seen_at", "occurrences", "resolved_at"),
+    )
+    readonly_fields = (
+        "kind",
+        "severity",
+        "subject",
+        "message",
+        "details_json",
+        "first_seen_at",
+        "last_seen_at",
+        "occurrences",
+        "resolved_at",
+    )
+    actions = ("mark_resolved",)
+
+    @admin.display(description="Open", boolean=True, ordering="resolved_at")
+    def is_open(self, alert: Alert) -> bool:
+        return alert.is_open
+
+    @admin.display(description="Details")
+    def details_json(self, alert: Alert) -> str:
+        return format_html("<pre>{}</pre>", json.dumps(alert.details, indent=2, sort_keys=True))
+
+    @admin.action(description="Mark resolved (a condition that persists opens a new alert)")
+    def mark_resolved(self, request: HttpRequest, queryset: QuerySet[Alert]) -> None:
+        count = alerts_resolve(alert_ids=queryset.values_list("pk", flat=True))
+        self.message_user(request, f"{count} alert{pluralize(count)} marked resolved.")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Alert | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Alert | None = None) -> bool:
+        return False
