@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.RequestIdMiddleware",  # first: every log line of a request carries its id
+    "core.middleware.HttpMetricsMiddleware",
     "core.middleware.ApiBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -174,11 +176,43 @@ PROVIDER_TIMEOUT_SECONDS = env.float("PROVIDER_TIMEOUT_SECONDS", default=60.0)
 # Job URL fetching: tests may allow a local test server; never on in production.
 JOB_FETCH_ALLOW_PRIVATE_HOSTS = env.bool("JOB_FETCH_ALLOW_PRIVATE_HOSTS", default=False)
 
+# /metrics: with a token, only "Authorization: Bearer <token>"; without, loopback or DEBUG only (core.metrics).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
+# One line per record, with the request id (core.logging): JSON for log shippers, text for a developer.
+LOG_FORMAT = env.str("LOG_FORMAT", default="") or ("text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "core.logging.RequestIdFilter"},
+        "redact_secrets": {"()": "core.logging.RedactSecretsFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601, UTC
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # The vendor SDKs' HTTP client logs every request at INFO: noise, and URLs are not ours to log.
-    "loggers": {"httpx2": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
+    "loggers": {
+        # Django's default handlers are dropped (its records reach the console handler above, once) and its
+        # level follows LOG_LEVEL.
+        "django": {"level": "NOTSET"},
+        # The vendor SDKs' HTTP client logs every request at INFO: noise, and URLs are not ours to log.
+        "httpx2": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+    },
 }

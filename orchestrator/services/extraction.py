@@ -15,6 +15,7 @@ import trafilatura
 from django.contrib.auth.models import AbstractBaseUser
 
 from core.errors import AppError, InvalidRequest
+from core.request_id import request_uuid
 from orchestrator.fetching import FetchedPage, UrlFetchFailed, fetch_page
 from orchestrator.jsonld import job_posting_from_page, parse_document
 from orchestrator.models import JobPosting
@@ -131,7 +132,7 @@ def _from_plain_text(
 def job_posting_extract_from_url(
     *, user: AbstractBaseUser, url: str, request_id: uuid.UUID | None = None
 ) -> JobPosting:
-    request_id = request_id or uuid.uuid4()
+    request_id = request_id or request_uuid()  # the HTTP request's id, when serving one
     page = fetch_page(url)
     extract = _from_plain_text if page.content_type == "text/plain" else _from_html
     data, generation = extract(user=user, page=page, request_id=request_id)

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 
 from core.errors import AppError
+from core.request_id import request_uuid
 from orchestrator.errors import (
     InvalidOutput,
     NoProviderConfigured,
@@ -96,7 +97,7 @@ class AIOrchestrator:
     ) -> Generation:
         task = Task(task)
         plan = plan_for_user(user=user)
-        context = UsageContext(user.pk, task.value, plan.code, request_id or uuid.uuid4())
+        context = UsageContext(user.pk, task.value, plan.code, request_id or request_uuid())
         candidates = self._candidates(user, context)
         request = GenerationRequest(
             model="",  # set per attempt by the router

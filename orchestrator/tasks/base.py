@@ -24,6 +24,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from pydantic import BaseModel, ValidationError
 
 from core.errors import InvalidRequest
+from core.request_id import request_uuid
 from orchestrator.errors import InvalidOutput
 from orchestrator.services.orchestrator import AIOrchestrator, Generation
 from providers.base import ImageInput
@@ -174,7 +175,7 @@ def task_run(
     request_id: uuid.UUID | None = None,
 ) -> TaskRun:
     """Generate, validate, and repair once; raises InvalidOutput when the repaired answer is still unusable."""
-    request_id = request_id or uuid.uuid4()
+    request_id = request_id or request_uuid()  # the HTTP request's id, when serving one
 
     def generate(text: str) -> Generation:
         return AIOrchestrator().generate(
