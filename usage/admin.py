@@ -100,8 +100,21 @@ def _next(start: datetime, kind: str) -> datetime:
     return timezone.make_aware(naive)
 
 
+class ReadOnlyAdminMixin:
+    """Rows only the service writes: shown, never added, changed or deleted in the admin."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(AIProviderUsageLog)
-class UsageLogAdmin(SuperAdminModelAdminMixin, admin.ModelAdmin):
+class UsageLogAdmin(ReadOnlyAdminMixin, SuperAdminModelAdminMixin, admin.ModelAdmin):
     list_display = (
         "created_at",
         "user",
@@ -143,15 +156,6 @@ class UsageLogAdmin(SuperAdminModelAdminMixin, admin.ModelAdmin):
     def config_name(self, obj: AIProviderUsageLog) -> str:
         return obj.provider_config.name if obj.provider_config else "-"
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: AIProviderUsageLog | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: AIProviderUsageLog | None = None) -> bool:
-        return False
-
     def get_urls(self) -> list[URLPattern]:
         dashboard = path(
             "dashboard/",
@@ -191,7 +195,7 @@ class AlertStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Alert)
-class AlertAdmin(SuperAdminModelAdminMixin, admin.ModelAdmin):
+class AlertAdmin(ReadOnlyAdminMixin, SuperAdminModelAdminMixin, admin.ModelAdmin):
     """Alerts stored by ``check_alerts``: read-only, open ones first, critical first; resolvable by hand."""
 
     list_display = ("is_open", "severity", "kind", "subject", "message", "last_seen_at", "occurrences", "first_seen_at")
@@ -229,12 +233,3 @@ class AlertAdmin(SuperAdminModelAdminMixin, admin.ModelAdmin):
     def mark_resolved(self, request: HttpRequest, queryset: QuerySet[Alert]) -> None:
         count = alerts_resolve(alert_ids=queryset.values_list("pk", flat=True))
         self.message_user(request, f"{count} alert{pluralize(count)} marked resolved.")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Alert | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Alert | None = None) -> bool:
-        return False
