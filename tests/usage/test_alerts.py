@@ -1,11 +1,15 @@
 import json
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from django.db import transaction
 
 from tests.factories import ProviderConfigFactory, UsageLogFactory, UserFactory
 from tests.superadmin import PLAINTEXT_KEY
+from usage import alert_store
 from usage.alert_store import alerts_resolve
 from usage.alerts import (
     alerts_check,
@@ -274,3 +278,20 @@ def test_a_quiet_service_has_no_alerts():
     result = alerts_check(now=NOW)
     assert (result.opened, result.updated, result.resolved) == ([], [], [])
     assert not Alert.objects.exists()
+
+
+def test_an_overlapping_run_that_opened_the_alert_first_gets_it_updated_not_doubled(monkeypatch):
+    ProviderConfigFactory(name="main", expires_at=NOW + timedelta(days=1))
+
+    @contextmanager
+    def atomic_after_a_rival():  # the other run commits its alert between our UPDATE and our INSERT
+        Alert.objects.create(kind=AlertKind.CREDENTIAL_EXPIRING, subject="main", severity=20, message="rival")
+        with transaction.atomic():
+            yield
+
+    monkeypatch.setattr(alert_store, "transaction", SimpleNamespace(atomic=atomic_after_a_rival))
+    result = alerts_check(now=NOW)
+    assert (result.opened, [a.subject for a in result.updated]) == ([], ["main"])
+    alert = Alert.objects.get()
+    assert alert.occurrences == 2
+    assert alert.message.startswith("The key of main expires")
