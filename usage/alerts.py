@@ -234,7 +234,7 @@ def _test_failed_finding(config: dict[str, Any]) -> AlertFinding:
         kind=AlertKind.CREDENTIAL_TEST_FAILED,
         severity=AlertSeverity.CRITICAL if rejected else AlertSeverity.WARNING,
         subject=config["name"],
-        message=f"The last credential test of {config['name']} failed: {error}"[:500],
+        message=f"The last credential test of {config['name']} failed: {error}",
         details={**_config_details(config, "last_tested_at"), "last_test_error": error},
     )
 
