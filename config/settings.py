@@ -174,6 +174,18 @@ PROVIDER_ENV = {
 }
 PROVIDER_TIMEOUT_SECONDS = env.float("PROVIDER_TIMEOUT_SECONDS", default=60.0)
 
+# Alerts (manage.py check_alerts): where newly opened alerts go. Thresholds and their defaults are in
+# usage/alerts.py (ALERT_* settings override them).
+ALERT_WEBHOOK_URL = env.str("ALERT_WEBHOOK_URL", default="")
+ALERT_EMAILS = env.list("ALERT_EMAILS", default=[])
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ai-orchestrator@localhost")
+
 # Job URL fetching: tests may allow a local test server; never on in production.
 JOB_FETCH_ALLOW_PRIVATE_HOSTS = env.bool("JOB_FETCH_ALLOW_PRIVATE_HOSTS", default=False)
 
