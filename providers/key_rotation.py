@@ -1,20 +1,16 @@
 """Re-encrypt every stored provider key from an old ``CRYPTOGRAPHY_KEY`` to the current one (DESIGN.md §8,
 ``manage.py rotate_encryption_key``).
 
-How django-cryptography (2.0, read from its source: conf.py, utils/crypto.py, core/signing.py, fields.py)
-stores ``AIProviderConfig.api_key``: the pickled string, encrypted by ``FernetBytes`` — a version byte, a
-timestamp, the AES-CBC ciphertext, then an HMAC-SHA256 over all of it.
+How the stored ``AIProviderConfig.api_key`` is made (providers/crypto.py): the pickled string, encrypted in
+django-cryptography's format — a version byte, a timestamp, the AES-CBC ciphertext, then an HMAC-SHA256 over
+all of it. Both the AES key and the HMAC key come from ``CRYPTOGRAPHY_KEY`` alone (``SECRET_KEY`` plays no
+part, so changing it needs no rotation).
 
-- The AES key is PBKDF2-HMAC-SHA256 over ``CRYPTOGRAPHY_KEY`` (``SECRET_KEY`` when that is unset), salt
-  ``CRYPTOGRAPHY_SALT`` ("django-cryptography"), 30,000 iterations, 32 bytes (AES-256). When it loads,
-  django-cryptography replaces ``settings.CRYPTOGRAPHY_KEY`` by this derived key.
-- The HMAC key is ``SECRET_KEY`` itself, not ``CRYPTOGRAPHY_KEY``: changing ``SECRET_KEY`` also makes every
-  stored key unreadable. ``old_secret_key`` covers that rotation (default: the current ``SECRET_KEY``).
-- Because the HMAC is keyed by ``SECRET_KEY``, a value decrypted with the wrong ``CRYPTOGRAPHY_KEY`` still
-  passes the signature check, and passes the padding check about one time in 256, as garbage. A value
-  counts as readable only when it also is what the field stores: a pickled str, checked opcode by opcode
-  with ``pickletools`` (nothing is executed).
-- The model field builds its cipher once, when the model class is created; settings changed later never
+- The AES key is PBKDF2-HMAC-SHA256 over ``CRYPTOGRAPHY_KEY``, salt ``CRYPTOGRAPHY_SALT``, 30,000 iterations
+  (``derive_key``); when it loads, django-cryptography replaces ``settings.CRYPTOGRAPHY_KEY`` by this key.
+- The HMAC key is derived from the AES key, so a value under another ``CRYPTOGRAPHY_KEY`` fails the signature
+  check before anything is decrypted: a wrong key is refused, never read as garbage that passes for a key.
+- The model field builds its cipher once, when the model module is loaded; settings changed later never
   reach it. So this service builds both ciphers itself, moves the raw column bytes from the old cipher to
   the current one (nothing is unpickled), and then reads every rotated row back through the model: if the
   running model cannot read what was written, the transaction is rolled back.
@@ -24,7 +20,6 @@ a second run (or a run after a partial restore) is harmless. A value that decryp
 the whole rotation before anything is written. Keys are never printed, logged or put in an error.
 """
 
-import pickletools
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -32,15 +27,13 @@ from django.core.signing import BadSignature
 from django.db import transaction
 from django.db.models import BinaryField, ExpressionWrapper, F, Value
 from django.utils.encoding import force_bytes
-from django_cryptography.core.signing import FernetSigner
-from django_cryptography.utils.crypto import FernetBytes, InvalidToken, pbkdf2
+from django_cryptography.utils.crypto import FernetBytes, InvalidToken
 
 from core.errors import AppError
+from providers.crypto import derive_key, provider_key_cipher
 from providers.models import AIProviderConfig
 
-KDF_ITERATIONS = 30_000  # django_cryptography.conf.CryptographyConf.configure
 UNREADABLE = (BadSignature, InvalidToken)
-PICKLED_STR_OPCODES = frozenset({"PROTO", "FRAME", "SHORT_BINUNICODE", "BINUNICODE", "BINUNICODE8", "MEMOIZE", "STOP"})
 
 
 class KeyRotationFailed(AppError):
@@ -55,29 +48,17 @@ class RotationResult:
     dry_run: bool
 
 
-def key_cipher(*, key: str, secret_key: str) -> FernetBytes:
-    """The cipher django-cryptography would use with ``CRYPTOGRAPHY_KEY=key`` and ``SECRET_KEY=secret_key``."""
-    derived = pbkdf2(key, settings.CRYPTOGRAPHY_SALT, KDF_ITERATIONS, digest=settings.CRYPTOGRAPHY_DIGEST)
-    return FernetBytes(derived, FernetSigner(secret_key))
-
-
-def current_cipher() -> FernetBytes:
-    """The cipher of the current settings (django-cryptography's derived ``CRYPTOGRAPHY_KEY``, ``SECRET_KEY``)."""
-    return FernetBytes(settings.CRYPTOGRAPHY_KEY, FernetSigner(settings.SECRET_KEY))
-
-
-def provider_keys_rotate(*, old_key: str, old_secret_key: str = "", dry_run: bool = False) -> RotationResult:
+def provider_keys_rotate(*, old_key: str, dry_run: bool = False) -> RotationResult:
     if not old_key:
         raise KeyRotationFailed("No old key was given.")
-    old = key_cipher(key=old_key, secret_key=old_secret_key or settings.SECRET_KEY)
-    current = current_cipher()
+    old = provider_key_cipher(derive_key(old_key))
+    current = provider_key_cipher(settings.CRYPTOGRAPHY_KEY)
     with transaction.atomic():
         rewritten, already_current, unreadable = _reencrypted(_stored_keys(), old=old, current=current)
         if unreadable:
             raise KeyRotationFailed(
                 f"{len(unreadable)} stored provider key(s) decrypt with neither the old nor the current key "
-                f"(config ids {unreadable}). Check the old key (and the old SECRET_KEY if it changed too); "
-                "nothing was changed.",
+                f"(config ids {unreadable}). Check the old key; nothing was changed.",
                 details={"config_ids": unreadable},
             )
         if not dry_run:
@@ -110,20 +91,9 @@ def _reencrypted(
 
 def _decrypts(cipher: FernetBytes, value: bytes) -> bytes | None:
     try:
-        payload = cipher.decrypt(value)
+        return cipher.decrypt(value)
     except UNREADABLE:
         return None
-    return payload if _is_pickled_str(payload) else None
-
-
-def _is_pickled_str(payload: bytes) -> bool:
-    try:
-        opcodes = [(opcode.name, position) for opcode, _, position in pickletools.genops(payload)]
-    except Exception:  # whatever garbage makes the opcode reader stop
-        return False
-    names = {name for name, _ in opcodes}
-    strings = sum(name.endswith("BINUNICODE") or name == "BINUNICODE8" for name, _ in opcodes)
-    return names <= PICKLED_STR_OPCODES and strings == 1 and opcodes[-1] == ("STOP", len(payload) - 1)
 
 
 def _write(rewritten: dict[int, bytes]) -> None:

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django_cryptography.fields import encrypt
 
+from providers.crypto import provider_key_cipher
+
 
 class ProviderType(models.TextChoices):
     GEMINI = "gemini", "Google Gemini"
@@ -68,3 +70,11 @@ class AIProviderConfig(models.Model):
     @property
     def is_mock(self) -> bool:
         return self.provider_type == ProviderType.MOCK
+
+
+# The field built its cipher (``_fernet``, used by both its encrypt and decrypt) when the class was created,
+# with django-cryptography's default signer, which signs with SECRET_KEY: rotating SECRET_KEY would make every
+# stored key unreadable. Ours encrypts and signs with CRYPTOGRAPHY_KEY alone (providers/crypto.py). The cipher
+# is not part of the field's deconstruct(), so migrations do not see it; a migration's historical model does
+# not have it either, so a data migration must not read or write api_key through apps.get_model().
+AIProviderConfig._meta.get_field("api_key")._fernet = provider_key_cipher(settings.CRYPTOGRAPHY_KEY)
