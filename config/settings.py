@@ -32,8 +32,8 @@ def _secret(name: str, dev_default: str) -> str:
 
 
 SECRET_KEY = _secret("SECRET_KEY", "dev-only-secret-key-not-for-production")
-# The AES key of the stored provider keys. django-cryptography signs them with SECRET_KEY, though: changing
-# either one needs `manage.py rotate_encryption_key` (README: key rotation), or the stored keys are unreadable.
+# Encrypts and signs the stored provider keys (providers/crypto.py), alone: SECRET_KEY can be rotated freely.
+# Changing this one needs `manage.py rotate_encryption_key` (README: key rotation), or the stored keys are unreadable.
 CRYPTOGRAPHY_KEY = _secret("CRYPTOGRAPHY_KEY", "dev-only-cryptography-key-not-for-production")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
