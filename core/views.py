@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 
 from core.exceptions import error_body
 from core.metrics import metrics_access_denied, metrics_exposition
@@ -53,5 +54,6 @@ def metrics(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, content_type=content_type)
 
 
+@csrf_exempt  # a POST to an unknown API path must get this 404, not Django's HTML CSRF page (403)
 def api_not_found(request: HttpRequest) -> JsonResponse:
     return JsonResponse(error_body("not_found", "Not found."), status=404)

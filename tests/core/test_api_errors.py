@@ -33,3 +33,14 @@ def test_an_unknown_api_path_is_a_json_404_even_with_debug_on(client, settings, 
     response = client.post("/api/v1/no-such-thing", {}, content_type="application/json")
     assert response.status_code == 404
     assert response.json() == {"error": {"code": "not_found", "message": "Not found.", "details": {}}}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_an_unsafe_request_to_an_unknown_api_path_is_a_json_404_not_the_html_csrf_page(method):
+    # The id is not a number, so no API route matches: a token-authenticated client sends no CSRF cookie.
+    client = APIClient(enforce_csrf_checks=True)
+    response = getattr(client, method)("/api/v1/super-admin/providers/configs/0.5/make-default", {}, format="json")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "not_found"
