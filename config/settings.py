@@ -173,6 +173,8 @@ PROVIDER_ENV = {
     },
 }
 PROVIDER_TIMEOUT_SECONDS = env.float("PROVIDER_TIMEOUT_SECONDS", default=60.0)
+# The exact-match response cache of the tasks whose policy allows it (orchestrator.policies.CACHE_TTL_SECONDS).
+RESPONSE_CACHE_ENABLED = env.bool("RESPONSE_CACHE_ENABLED", default=True)
 
 # Alerts (manage.py check_alerts): where newly opened alerts go. Thresholds and their defaults are in
 # usage/alerts.py (ALERT_* settings override them).

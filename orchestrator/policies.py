@@ -1,4 +1,5 @@
-"""Per-task policy: the output budget reserved against the quota and sent as max_output_tokens.
+"""Per-task policy: the output budget reserved against the quota and sent as max_output_tokens, and how
+long an answer may be served again from the response cache (``orchestrator.services.response_cache``).
 
 Adding a task: a member of ``subscriptions.models.Task`` plus one line here (and its definition in
 ``orchestrator.tasks``).
@@ -10,4 +11,10 @@ MAX_OUTPUT_TOKENS: dict[str, int] = {
     Task.EXTRACTION: 2048,
     Task.CV_DRAFT: 4096,
     Task.COVER_LETTER: 2048,
+}
+
+# Seconds an answer stays in the response cache; a task absent here is never cached. Extraction only: the
+# same posting has the same facts, while a user who asks for a draft again wants a new draft.
+CACHE_TTL_SECONDS: dict[str, int] = {
+    Task.EXTRACTION: 24 * 3600,
 }

@@ -5,9 +5,17 @@ model call for what it states. When that block lacks the title or the company na
 example, test page 03, has no ``hiringOrganization``), one small model call reads the page text for
 those two fields only; the JSON-LD facts are kept as they are. Without JSON-LD, the readable text
 (trafilatura) plus the page's whole visible text goes to the model, wrapped as untrusted data.
+
+Response cache: every model call here passes a ``cache_key`` built from the raw input (``input_cache_key``),
+so the same user extracting the same input again within the policy's TTL gets the stored answer with no
+provider call (orchestrator.services.response_cache). Pasted text is compared with its white space
+collapsed; a page by the text the prompt quotes and the URL the page was fetched from (the prompt names
+it); an image by its bytes and type.
 """
 
+import hashlib
 import re
+import unicodedata
 import uuid
 
 import lxml.html
@@ -21,7 +29,7 @@ from orchestrator.jsonld import job_posting_from_page, parse_document
 from orchestrator.models import JobPosting
 from orchestrator.services.orchestrator import Generation
 from orchestrator.tasks import job_posting as tasks
-from orchestrator.tasks.base import MIN_INPUT_CHARS, ensure_enough_text, task_run
+from orchestrator.tasks.base import MIN_INPUT_CHARS, TaskDefinition, ensure_enough_text, task_run
 from providers.base import ImageInput
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -32,6 +40,9 @@ IMAGE_SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg"),
 )
 _INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "head")
+# Part of every response-cache key: bump it when a prompt template changes what the answer would be, so
+# answers cached under the old prompts are no longer served (a system-prompt edit changes the keys itself).
+CACHE_KEY_VERSION = "1"
 
 
 class ImageTooLarge(AppError):
@@ -51,6 +62,21 @@ def image_input(data: bytes) -> ImageInput:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return ImageInput(data=data, mime_type="image/webp")
     raise InvalidRequest(details={"image": ["Not a PNG, JPEG or WebP image."]})
+
+
+def input_cache_key(definition: TaskDefinition, *parts: str | bytes) -> str:
+    """The response-cache key of one input: a digest of the task definition and the raw input ``parts``,
+    never of the prompt (its random boundary differs on every call)."""
+    digest = hashlib.sha256()
+    for part in (definition.schema_name, CACHE_KEY_VERSION, definition.system, *parts):
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big") + data)  # length-prefixed: ("ab", "c") != ("a", "bc")
+    return digest.hexdigest()
+
+
+def normalized_text(text: str) -> str:
+    """Pasted text as compared for the cache: NFC, white space collapsed."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def _save(
@@ -82,9 +108,11 @@ def _fill_gaps(
     missing = [name for name, value in (("title", posting.title), ("company", company.name)) if not value]
     if not missing or len(re.sub(r"\s+", "", page_text)) < MIN_INPUT_CHARS:
         return posting, None
+    page_text = page_text[:PAGE_TEXT_CHARS]
     run = task_run(
         definition=tasks.POSTING_GAPS, user=user, request_id=request_id,
-        prompt=tasks.prompt_for_gaps(url=url, missing=missing, page_text=page_text[:PAGE_TEXT_CHARS]),
+        prompt=tasks.prompt_for_gaps(url=url, missing=missing, page_text=page_text),
+        cache_key=input_cache_key(tasks.POSTING_GAPS, "page", url, ",".join(missing), page_text),
     )
     gaps: tasks.PostingGaps = run.output
     found_company = gaps.company or tasks.Company()
@@ -110,12 +138,9 @@ def _from_html(
     main_text = trafilatura.extract(html, favor_recall=True, include_comments=False) or ""
     if len(re.sub(r"\s+", "", main_text + page_text)) < MIN_INPUT_CHARS:
         raise UrlFetchFailed("The page has no readable job text.", details={"reason": "no_text"})
-    prompt = tasks.prompt_for_page(
-        url=page.url, page_title=title, main_text=main_text[:MAIN_TEXT_CHARS],
-        page_text=page_text[:PAGE_TEXT_CHARS],
+    return _extract_page(
+        user=user, url=page.url, title=title, main_text=main_text, page_text=page_text, request_id=request_id
     )
-    run = task_run(definition=tasks.EXTRACTION, user=user, prompt=prompt, request_id=request_id)
-    return run.output, run.generation
 
 
 def _from_plain_text(
@@ -124,8 +149,18 @@ def _from_plain_text(
     text = page.text()
     if len(re.sub(r"\s+", "", text)) < MIN_INPUT_CHARS:
         raise UrlFetchFailed("The page has no readable job text.", details={"reason": "no_text"})
-    prompt = tasks.prompt_for_page(url=page.url, page_title="", main_text=text[:MAIN_TEXT_CHARS], page_text="")
-    run = task_run(definition=tasks.EXTRACTION, user=user, prompt=prompt, request_id=request_id)
+    return _extract_page(user=user, url=page.url, title="", main_text=text, page_text="", request_id=request_id)
+
+
+def _extract_page(
+    *, user: AbstractBaseUser, url: str, title: str, main_text: str, page_text: str, request_id: uuid.UUID
+) -> tuple[tasks.JobPostingData, Generation]:
+    main_text, page_text = main_text[:MAIN_TEXT_CHARS], page_text[:PAGE_TEXT_CHARS]
+    run = task_run(
+        definition=tasks.EXTRACTION, user=user, request_id=request_id,
+        prompt=tasks.prompt_for_page(url=url, page_title=title, main_text=main_text, page_text=page_text),
+        cache_key=input_cache_key(tasks.EXTRACTION, "page", url, title, main_text, page_text),
+    )
     return run.output, run.generation
 
 
@@ -143,7 +178,10 @@ def job_posting_extract_from_text(
     *, user: AbstractBaseUser, text: str, request_id: uuid.UUID | None = None
 ) -> JobPosting:
     ensure_enough_text(text, field="text")
-    run = task_run(definition=tasks.EXTRACTION, user=user, prompt=tasks.prompt_for_text(text), request_id=request_id)
+    run = task_run(
+        definition=tasks.EXTRACTION, user=user, prompt=tasks.prompt_for_text(text), request_id=request_id,
+        cache_key=input_cache_key(tasks.EXTRACTION, "text", normalized_text(text)),
+    )
     return _save(user=user, source=JobPosting.Source.TEXT, data=run.output, generation=run.generation)
 
 
@@ -151,6 +189,7 @@ def job_posting_extract_from_image(
     *, user: AbstractBaseUser, image: ImageInput, request_id: uuid.UUID | None = None
 ) -> JobPosting:
     run = task_run(
-        definition=tasks.EXTRACTION, user=user, prompt=tasks.prompt_for_image(), images=[image], request_id=request_id
+        definition=tasks.EXTRACTION, user=user, prompt=tasks.prompt_for_image(), images=[image], request_id=request_id,
+        cache_key=input_cache_key(tasks.EXTRACTION, "image", image.mime_type, image.data),
     )
     return _save(user=user, source=JobPosting.Source.IMAGE, data=run.output, generation=run.generation)

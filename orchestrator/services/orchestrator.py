@@ -3,6 +3,8 @@
 1. candidates   the user's own configs, the global ones, else the environment (services.configs);
                 none → ``NoProviderConfigured``, logged (provider_config null, status error)
 2. route        plan → tier → model per candidate (services.router)
+   cache        with a ``cache_key`` and a task the policy caches: a stored answer is returned at once, logged
+                as one ``cache_hit`` row, with no reservation and no provider call (services.response_cache)
 3. reserve      the estimate once per call on the daily and monthly counters; a refusal raises
                 ``QuotaExceeded``, is logged (status ``quota_exceeded``) and nothing is sent
 4. attempts     each candidate in turn, outside any transaction, one usage-log row per attempt sharing
@@ -38,6 +40,7 @@ from orchestrator.errors import (
 )
 from orchestrator.policies import MAX_OUTPUT_TOKENS
 from orchestrator.services.configs import Candidate, provider_candidates, provider_for
+from orchestrator.services.response_cache import response_cache_entry_key, response_cache_get
 from orchestrator.services.router import ModelRouter, Tier
 from providers.base import AIProvider, ErrorCode, GenerationRequest, GenerationResult, ImageInput, ProviderError
 from subscriptions.errors import QuotaExceeded
@@ -57,8 +60,10 @@ class Generation:
     usage_log_id: int
     request_id: uuid.UUID
     provider_type: str
-    attempts: int = 1
+    attempts: int = 1  # provider attempts; 0 for an answer from the response cache
     cost_usd: Decimal | None = None
+    cached: bool = False  # answered from the response cache
+    cache_key: str | None = None  # the response-cache entry of this call; None when it is not cached
 
 
 @dataclass
@@ -68,6 +73,7 @@ class _Call:
     context: UsageContext
     request: GenerationRequest
     tier: Tier
+    cache_key: str | None = None
     billed_tokens: int = 0
     attempts: int = 0
     failures: list[ProviderError] = field(default_factory=list)
@@ -94,11 +100,19 @@ class AIOrchestrator:
         schema_name: str = "output",
         max_output_tokens: int | None = None,
         request_id: uuid.UUID | None = None,
+        cache_key: str | None = None,
     ) -> Generation:
+        """``cache_key``: what the answer depends on (e.g. a digest of the raw input), for the response
+        cache; the prompt itself cannot be the key (see services.response_cache)."""
         task = Task(task)
         plan = plan_for_user(user=user)
         context = UsageContext(user.pk, task.value, plan.code, request_id or request_uuid())
         candidates = self._candidates(user, context)
+        tier = self.router.tier_for(plan=plan, task=task)
+        entry_key = self._cache_entry_key(context, candidates[0], tier, cache_key) if cache_key else None
+        cached = _from_cache(context, entry_key) if entry_key else None
+        if cached is not None:
+            return cached
         request = GenerationRequest(
             model="",  # set per attempt by the router
             prompt=prompt,
@@ -109,7 +123,7 @@ class AIOrchestrator:
             max_output_tokens=max_output_tokens or MAX_OUTPUT_TOKENS[task],
             timeout=settings.PROVIDER_TIMEOUT_SECONDS,
         )
-        call = _Call(context=context, request=request, tier=self.router.tier_for(plan=plan, task=task))
+        call = _Call(context=context, request=request, tier=tier, cache_key=entry_key)
         reservation = self._reserve(user, plan, call, candidates[0])
         try:
             return self._first_success(call, candidates)
@@ -122,6 +136,16 @@ class AIOrchestrator:
         except NoProviderConfigured as exc:
             _log_refusal(context, UsageStatus.ERROR, exc)
             raise
+
+    def _cache_entry_key(self, context: UsageContext, first: Candidate, tier: Tier, cache_key: str) -> str | None:
+        return response_cache_entry_key(
+            user_id=context.user_id,
+            task=context.task_type,
+            tier=tier,
+            provider_type=first.provider_type,
+            model=self.router.model_for(candidate=first, tier=tier),
+            cache_key=cache_key,
+        )
 
     def _reserve(self, user: AbstractBaseUser, plan: PlanInfo, call: _Call, first: Candidate) -> Reservation:
         request = call.request
@@ -181,7 +205,35 @@ class AIOrchestrator:
             provider_type=candidate.provider_type,
             attempts=call.attempts,
             cost_usd=log.cost_usd,
+            cache_key=call.cache_key,
         )
+
+
+def _from_cache(context: UsageContext, entry_key: str) -> Generation | None:
+    """The stored answer as this call's result, logged as one ``cache_hit`` row (0 tokens, cost 0); None on a
+    miss. The row has no provider config: the one that answered may have been deleted since."""
+    started = time.perf_counter()
+    answer = response_cache_get(entry_key=entry_key)
+    if answer is None:
+        return None
+    latency_ms = round((time.perf_counter() - started) * 1000)
+    log = usage_log_record(
+        context=context,
+        status=UsageStatus.CACHE_HIT,
+        provider_type=answer.provider_type,
+        model=answer.result.model,
+        latency_ms=latency_ms,
+    )
+    return Generation(
+        result=replace(answer.result, latency_ms=latency_ms),
+        usage_log_id=log.pk,
+        request_id=context.request_id,
+        provider_type=answer.provider_type,
+        attempts=0,
+        cost_usd=log.cost_usd,
+        cached=True,
+        cache_key=entry_key,
+    )
 
 
 def _log_attempt(call: _Call, candidate: Candidate, started: float, **fields: Any) -> AIProviderUsageLog:

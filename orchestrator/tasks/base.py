@@ -7,7 +7,8 @@
   inlined, every property required (nullable where the model allows null), no extra keys — the subset
   OpenAI's strict mode, Anthropic's and Gemini's JSON-schema modes all accept.
 - ``task_run``: generate, validate against the model, one repair attempt on invalid output, then
-  ``InvalidOutput`` (502 ``invalid_output``).
+  ``InvalidOutput`` (502 ``invalid_output``). With a ``cache_key``, only a validated answer goes into the
+  response cache, and a cached one the model now rejects is dropped (orchestrator.services.response_cache).
 """
 
 import copy
@@ -27,6 +28,7 @@ from core.errors import InvalidRequest
 from core.request_id import request_uuid
 from orchestrator.errors import InvalidOutput
 from orchestrator.services.orchestrator import AIOrchestrator, Generation
+from orchestrator.services.response_cache import response_cache_discard, response_cache_store
 from providers.base import ImageInput
 
 UNTRUSTED_DATA_RULE = (
@@ -173,26 +175,39 @@ def task_run(
     prompt: str,
     images: Sequence[ImageInput] = (),
     request_id: uuid.UUID | None = None,
+    cache_key: str | None = None,
 ) -> TaskRun:
-    """Generate, validate, and repair once; raises InvalidOutput when the repaired answer is still unusable."""
+    """Generate, validate, and repair once; raises InvalidOutput when the repaired answer is still unusable.
+
+    ``cache_key``: what the answer depends on, for the response cache (passed to ``generate``). The repair
+    call passes it too: its answer, once valid, is the answer to the same input."""
     request_id = request_id or request_uuid()  # the HTTP request's id, when serving one
 
     def generate(text: str) -> Generation:
         return AIOrchestrator().generate(
             user=user, task=definition.task, prompt=text, system=system_prompt(definition.system),
             images=images, output_schema=strict_json_schema(definition.output_model),
-            schema_name=definition.schema_name, request_id=request_id,
+            schema_name=definition.schema_name, request_id=request_id, cache_key=cache_key,
         )
 
     try:
-        generation = generate(prompt)
-        return TaskRun(output=_validated(definition, generation), generation=generation, attempts=1)
+        return _validated_run(definition, generate(prompt), attempts=1)
     except _UnusableOutput as problem:
         first_problem = problem
     except InvalidOutput as exc:  # the backend could not decode the answer at all
         first_problem = _UnusableOutput([{"loc": "", "msg": exc.message}], "")
-    generation = generate(_repair_prompt(prompt, first_problem))
     try:
-        return TaskRun(output=_validated(definition, generation), generation=generation, attempts=2)
+        return _validated_run(definition, generate(_repair_prompt(prompt, first_problem)), attempts=2)
     except _UnusableOutput as problem:
         raise InvalidOutput(details={"errors": problem.errors}) from problem
+
+
+def _validated_run(definition: TaskDefinition, generation: Generation, *, attempts: int) -> TaskRun:
+    """The validated output; only now may the answer enter the response cache."""
+    try:
+        output = _validated(definition, generation)
+    except _UnusableOutput:
+        response_cache_discard(generation=generation)
+        raise
+    response_cache_store(task=definition.task, generation=generation)
+    return TaskRun(output=output, generation=generation, attempts=attempts)

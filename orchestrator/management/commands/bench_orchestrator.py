@@ -3,7 +3,7 @@
 import secrets
 import statistics
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from orchestrator.services.orchestrator import AIOrchestrator
+from orchestrator.services.response_cache import response_cache_store
 from providers.models import AIProviderConfig, ProviderType
 from subscriptions.models import Plan, Subscription
 from usage.models import AIProviderUsageLog
@@ -26,29 +27,36 @@ class Command(BaseCommand):
         "Measure the overhead of AIOrchestrator.generate() with the offline mock provider (zero latency): "
         "p50/p95 per call and SQL queries per call, on the configured database and cache. Needs a migrated "
         "database; creates a throwaway user, plan and mock config and deletes them (and their usage rows) "
-        "afterwards. Timings run with DEBUG's query logging off."
+        "afterwards. Timings run with DEBUG's query logging off. --response-cache times a call with a cache key "
+        "that always misses, or one that always hits."
     )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--calls", type=int, default=2000, help="Timed calls (default 2000, at least 100).")
         parser.add_argument("--warmup", type=int, default=50, help="Untimed calls first, to warm the caches.")
+        parser.add_argument(
+            "--response-cache", choices=("off", "miss", "hit"), default="off",
+            help="off: no cache key (default); miss: a new cache key each call; hit: the same, stored answer.",
+        )
 
-    def handle(self, *args, calls: int, warmup: int, **options) -> None:
+    def handle(self, *args, calls: int, warmup: int, response_cache: str, **options) -> None:
         if calls < 100:
             raise CommandError("--calls must be at least 100")
         with _throwaway_user() as user:
+            generate = _caller(user, response_cache)
             for _ in range(warmup):
-                _generate(user)
+                generate()
             with override_settings(DEBUG=False):
-                durations = [_timed_generate(user) for _ in range(calls)]
-            queries = _queries_per_call(user, calls=min(calls, 200))
-        self._report(calls, durations, queries)
+                durations = [_timed(generate) for _ in range(calls)]
+            queries = _queries_per_call(generate, calls=min(calls, 200))
+        self._report(calls, durations, queries, response_cache)
 
-    def _report(self, calls: int, durations: list[float], queries: list[int]) -> None:
+    def _report(self, calls: int, durations: list[float], queries: list[int], response_cache: str) -> None:
         cuts = statistics.quantiles(durations, n=100)
         cache_backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
         self.stdout.write(
-            f"bench_orchestrator: {calls} calls, {connection.vendor} database, {cache_backend}, mock provider"
+            f"bench_orchestrator: {calls} calls, {connection.vendor} database, {cache_backend}, mock provider, "
+            f"response cache {response_cache}"
         )
         self.stdout.write(
             f"  per generate(): p50 {cuts[49] * 1000:.3f} ms, p95 {cuts[94] * 1000:.3f} ms, "
@@ -60,22 +68,31 @@ class Command(BaseCommand):
         )
 
 
-def _generate(user: AbstractBaseUser) -> None:
-    AIOrchestrator().generate(user=user, task="extraction", prompt=PROMPT)
+def _caller(user: AbstractBaseUser, response_cache: str) -> Callable[[], object]:
+    """One generate() call as the mode asks: no cache key, a fresh key (a miss), or a stored answer's key."""
+    if response_cache == "off":
+        return lambda: AIOrchestrator().generate(user=user, task="extraction", prompt=PROMPT)
+    if response_cache == "miss":
+        return lambda: AIOrchestrator().generate(
+            user=user, task="extraction", prompt=PROMPT, cache_key=secrets.token_hex(16)
+        )
+    generation = AIOrchestrator().generate(user=user, task="extraction", prompt=PROMPT, cache_key="bench")
+    response_cache_store(task="extraction", generation=generation)  # as task_run does once it validated
+    return lambda: AIOrchestrator().generate(user=user, task="extraction", prompt=PROMPT, cache_key="bench")
 
 
-def _timed_generate(user: AbstractBaseUser) -> float:
+def _timed(generate: Callable[[], object]) -> float:
     started = time.perf_counter()
-    _generate(user)
+    generate()
     return time.perf_counter() - started
 
 
-def _queries_per_call(user: AbstractBaseUser, *, calls: int) -> list[int]:
+def _queries_per_call(generate: Callable[[], object], *, calls: int) -> list[int]:
     counts = []
     with CaptureQueriesContext(connection) as captured:
         for _ in range(calls):
             before = len(captured)
-            _generate(user)
+            generate()
             counts.append(len(captured) - before)
     return counts
 
