@@ -27,7 +27,9 @@ class UserSubscriptionView(APIView):
 
     @extend_schema(responses=SubscriptionSerializer)
     def get(self, request: Request, user_id: int) -> Response:
-        subscription = get_object_or_404(Subscription.objects.select_related("user", "plan"), user_id=user_id)
+        # user__pk, not user_id: the primary key's lookup turns an id past the integer range into "no row"
+        # (the foreign key column's lookup sends it to SQLite, which raises OverflowError).
+        subscription = get_object_or_404(Subscription.objects.select_related("user", "plan"), user__pk=user_id)
         return Response(SubscriptionSerializer(subscription).data)
 
     @extend_schema(request=SetPlanSerializer, responses=SubscriptionSerializer)

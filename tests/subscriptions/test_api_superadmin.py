@@ -70,3 +70,13 @@ def test_an_unknown_plan_or_user_is_refused(api_client_for, superuser):
     assert bad_plan.json()["error"]["code"] == "invalid_request"
     missing = client.put(reverse("superadmin-user-subscription", args=[999999]), {"plan": "freemium"}, format="json")
     assert missing.status_code == 404
+
+
+@pytest.mark.parametrize("user_id", [2**63, 10**30])
+def test_a_user_id_past_the_integer_range_is_a_404_not_a_500(api_client_for, superuser, user_id):
+    # SQLite raised OverflowError on the subscription's user_id lookup (found by the API fuzzer).
+    client = api_client_for(superuser)
+    url = reverse("superadmin-user-subscription", args=[user_id])
+    for response in (client.get(url), client.put(url, {"plan": "freemium"}, format="json")):
+        assert response.status_code == 404
+        assert response.json()["error"]["code"] == "not_found"
