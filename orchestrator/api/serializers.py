@@ -126,9 +126,11 @@ class DraftSerializer(_ProviderTypeMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-PROFILE_DESCRIPTION = "A JSON Resume document (https://jsonresume.org/schema); unknown keys are kept."
-PROFILE_SCHEMA = {**openapi_schema(Resume), "description": PROFILE_DESCRIPTION}
-PROFILE_INPUT_SCHEMA = {**openapi_schema(Resume, for_input=True), "description": PROFILE_DESCRIPTION}
+PROFILE_DESCRIPTION = (
+    "A JSON Resume document (https://jsonresume.org/schema); unknown keys are kept. It is stored and returned "
+    "with the keys that were sent only (an empty object before the first PUT), so no key is required."
+)
+PROFILE_SCHEMA = {**openapi_schema(Resume, for_input=True), "description": PROFILE_DESCRIPTION}
 
 
 class TokenRequestSerializer(serializers.Serializer):

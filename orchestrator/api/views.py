@@ -20,8 +20,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import AppError
+from core.schema import error_responses
 from orchestrator.api import serializers as s
-from orchestrator.api.schema import AI_ERRORS, READ_ERRORS, error_responses
+from orchestrator.api.schema import AI_ERRORS, READ_ERRORS
 from orchestrator.api.throttling import PlanRateThrottle, TokenEndpointThrottle
 from orchestrator.models import Draft, JobPosting
 from orchestrator.services import drafting, extraction, profiles
@@ -132,14 +133,14 @@ class ProfileView(EndUserMixin, APIView):
 
     @extend_schema(
         summary="Your master profile (JSON Resume)", tags=["profile"],
-        responses={200: OpenApiResponse(s.PROFILE_SCHEMA), **error_responses(*READ_ERRORS)},
+        responses={200: OpenApiResponse(s.PROFILE_SCHEMA), **error_responses(401, 429)},
     )
     def get(self, request: Request) -> Response:
         return Response(profiles.profile_get(user=request.user))
 
     @extend_schema(
         summary="Replace your master profile (JSON Resume, validated)", tags=["profile"],
-        request={"application/json": s.PROFILE_INPUT_SCHEMA},
+        request={"application/json": s.PROFILE_SCHEMA},
         responses={200: OpenApiResponse(s.PROFILE_SCHEMA), **error_responses(400, 401, 413, 429)},
     )
     def put(self, request: Request) -> Response:
@@ -152,7 +153,7 @@ class UsageMeView(EndUserMixin, APIView):
 
     @extend_schema(
         summary="Your plan, token quotas (used, remaining, reset times) and latest AI calls", tags=["usage"],
-        responses={200: s.UsageMeSerializer, **error_responses(*READ_ERRORS)},
+        responses={200: s.UsageMeSerializer, **error_responses(401, 429)},
     )
     def get(self, request: Request) -> Response:
         return Response(s.UsageMeSerializer(usage_me(user=request.user)).data)
