@@ -10,10 +10,28 @@ from orchestrator.models import Profile
 from orchestrator.tasks.json_resume import Resume
 
 
+def _null_character_paths(value: Any, path: str = "") -> list[str]:
+    """Where ``value`` has a NUL character, in a key or a string: PostgreSQL stores none in jsonb (or text)."""
+    if isinstance(value, str):
+        return [path or "profile"] if "\x00" in value else []
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            found += [where] if "\x00" in str(key) else _null_character_paths(item, where)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _null_character_paths(item, f"{path}.{index}" if path else str(index))
+    return found
+
+
 def profile_validate(*, data: Any) -> dict[str, Any]:
     """``data`` checked against JSON Resume, as stored: blank strings become null. Raises InvalidRequest (400)."""
     if not isinstance(data, dict):
         raise InvalidRequest("The profile must be a JSON Resume object.", details={"profile": ["Expected an object."]})
+    if nul_paths := _null_character_paths(data):
+        details = {where: ["Null characters are not allowed."] for where in nul_paths}
+        raise InvalidRequest("The profile contains NUL characters.", details=details)
     try:
         resume = Resume.model_validate(data)
     except ValidationError as exc:

@@ -113,7 +113,8 @@ def test_it_drafts_a_cv_from_a_profile_sent_with_the_request(
     ("payload", "field"),
     [({}, "job_id"), ({"job_id": "x"}, "job_id"), ({"job_id": 1, "language": "english!"}, "language"),
      ({"job_id": 1, "profile": {"work": [{"startDate": "last year"}]}}, "work.0.startDate"),
-     ({"job_id": 1, "profile": ["not", "an", "object"]}, "profile")],
+     ({"job_id": 1, "profile": ["not", "an", "object"]}, "profile"),
+     ({"job_id": 1, "profile": {"basics": {"name": "Ada\x00Lovelace"}}}, "basics.name")],
 )
 def test_it_refuses_invalid_cv_requests_with_400(
     api: APIClient, job: JobPosting, provider_requests: list, payload: dict, field: str

@@ -38,7 +38,10 @@ def test_it_saves_and_returns_a_valid_profile(api: APIClient, user: Any) -> None
 @pytest.mark.parametrize(
     ("document", "field"),
     [({"basics": {"name": ["Ada"]}}, "basics.name"), ({"work": [{"startDate": "01/2019"}]}, "work.0.startDate"),
-     ({"skills": "Python"}, "skills"), (["a list"], "profile")],
+     ({"skills": "Python"}, "skills"), (["a list"], "profile"),
+     # NUL characters: PostgreSQL's jsonb refuses them (the save was a 500 there, found by the API fuzzer).
+     ({"basics": {"name": "Ada\x00"}}, "basics.name"), ({"work": [{"highlights": ["a\x00b"]}]}, "work.0.highlights.0"),
+     ({"x-\x00": "custom key"}, "x-\x00"), ({"": "\x00"}, "profile")],
 )
 def test_it_refuses_an_invalid_profile(api: APIClient, user: Any, document: Any, field: str) -> None:
     response = api.put("/api/v1/profile", document, format="json")
