@@ -110,6 +110,8 @@ class DraftContentField(serializers.JSONField):
 
 class JobPostingSerializer(_ProviderTypeMixin, serializers.ModelSerializer):
     data = JobPostingDataField(read_only=True, help_text="The extracted posting; what it does not state is null.")
+    # Not a URLField: its "uri" format would promise a URL, and a text or image posting has "".
+    source_url = serializers.CharField(read_only=True, help_text="The page fetched (source url); else empty.")
 
     class Meta:
         model = JobPosting

@@ -63,3 +63,12 @@ def test_the_docs_page_loads_swagger_ui_from_local_static_files(db: None, settin
         assert asset.startswith(settings.STATIC_URL) or asset.startswith("/" + settings.STATIC_URL), asset
         assert finders.find(asset.split(settings.STATIC_URL, 1)[1]), asset
     assert "cdn" not in html.lower()
+
+
+def test_source_url_is_documented_as_text_because_a_pasted_posting_has_an_empty_one(tmp_path: Path) -> None:
+    # The schemathesis response check found "" served where the schema promised format "uri".
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--file", str(target))
+    source_url = yaml.safe_load(target.read_text())["components"]["schemas"]["JobPosting"]["properties"]["source_url"]
+    assert source_url["type"] == "string"
+    assert "format" not in source_url
