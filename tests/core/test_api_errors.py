@@ -1,6 +1,8 @@
 import pytest
 from rest_framework.test import APIClient
 
+from tests.factories import UserFactory
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
@@ -44,3 +46,41 @@ def test_an_unsafe_request_to_an_unknown_api_path_is_a_json_404_not_the_html_csr
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert response.json()["error"]["code"] == "not_found"
+
+
+JSON_ENDPOINTS = ["/api/v1/auth/token", "/api/v1/job-extractor/extract", "/api/v1/super-admin/providers/configs"]
+
+
+def logged_in_as_superuser() -> APIClient:
+    client = APIClient()
+    client.force_authenticate(UserFactory(username="root", is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", JSON_ENDPOINTS)
+@pytest.mark.parametrize("body", [b"[" * 50_000 + b"]" * 50_000, b'{"a": ' * 5_000 + b"1" + b"}" * 5_000])
+def test_json_nested_past_the_recursion_limit_is_a_400_not_a_500(path, body):
+    # json.loads raised RecursionError: a 500 from every JSON endpoint (found by hand, after the API fuzzer).
+    response = logged_in_as_superuser().post(path, body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_request"
+    assert "nested too deeply" in response.json()["error"]["message"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", JSON_ENDPOINTS)
+@pytest.mark.parametrize("escape", [b"\\ud800", b"\\udfff", b"x\\udc00y"])
+def test_an_unpaired_surrogate_escape_in_json_is_a_400_not_a_500(path, escape):
+    # Parsed fine, then UnicodeEncodeError on the first database write (PUT profile, a username lookup).
+    body = b'{"username": "' + escape + b'", "password": "x", "text": "' + escape + b'"}'
+    response = logged_in_as_superuser().post(path, body, content_type="application/json")
+    assert response.status_code == 400
+    assert "surrogate" in response.json()["error"]["message"]
+
+
+@pytest.mark.django_db
+def test_a_surrogate_pair_escape_is_text_and_still_accepted():
+    body = b'{"username": "\\ud83d\\ude00", "password": "x"}'  # one emoji
+    response = APIClient().post("/api/v1/auth/token", body, content_type="application/json")
+    assert response.status_code == 401
