@@ -68,6 +68,26 @@ def test_json_nested_past_the_recursion_limit_is_a_400_not_a_500(path, body):
     assert "nested too deeply" in response.json()["error"]["message"]
 
 
+def nested(levels: int) -> bytes:
+    """A JSON object (a profile) whose lists and objects nest ``levels`` deep."""
+    return b'{"x-deep": ' + b"[" * (levels - 1) + b"1" + b"]" * (levels - 1) + b"}"
+
+
+@pytest.mark.django_db
+def test_a_profile_nested_a_few_hundred_levels_is_a_400_not_a_500():
+    # Under the recursion limit the parser accepted it, and pydantic's serializer then raised ValueError.
+    response = logged_in_as_superuser().put("/api/v1/profile", nested(400), content_type="application/json")
+    assert response.status_code == 400
+    assert "more than 64 levels" in response.json()["error"]["message"]
+
+
+@pytest.mark.django_db
+def test_json_is_parsed_up_to_64_levels_and_refused_past_them():
+    client = logged_in_as_superuser()
+    assert client.put("/api/v1/profile", nested(64), content_type="application/json").status_code == 200
+    assert client.put("/api/v1/profile", nested(65), content_type="application/json").status_code == 400
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", JSON_ENDPOINTS)
 @pytest.mark.parametrize("escape", [b"\\ud800", b"\\udfff", b"x\\udc00y"])
