@@ -45,6 +45,10 @@ PERCENTILES = {"latency_p50_ms": 0.5, "latency_p95_ms": 0.95}
 GROUP_KEYS = ("day", "provider_type", "model", "task_type")
 DEFAULT_DAYS = 30
 MAX_RANGE_DAYS = 366  # a year of rows is already a full scan of a big table
+# A range's default start is 30 days before its end and its end is midnight after the last day: at the ends
+# of the calendar (0001-01-01, 9999-12-31) that arithmetic overflowed (a 500 from the stats API and the dashboard).
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(9999, 12, 30)
 DAILY_MEASURES = ("cost_usd", "total_tokens", "quota_exceeded", "calls")
 
 
@@ -107,6 +111,9 @@ UsageRange = UsageFilters | UsageWindow
 
 def usage_range_error(*, date_from: date | None, date_to: date | None) -> str | None:
     """Why a requested range cannot be shown, or None (shared by the dashboard form and the stats API)."""
+    for day in (date_from, date_to):
+        if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+            return f"Dates must lie between {EARLIEST_DATE} and {LATEST_DATE}."
     if date_from is None:
         return None
     date_to = date_to or timezone.localdate()

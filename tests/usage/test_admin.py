@@ -152,3 +152,11 @@ def test_the_dashboard_draws_an_empty_range_without_error(admin_client_for, supe
     assert response.status_code == 200
     assert response.context["charts"]["providers"] == []
     assert AIProviderUsageLog.objects.count() == 0
+
+
+def test_a_date_at_the_end_of_the_calendar_falls_back_to_the_default_range(admin_client_for, superuser):
+    # date_to=9999-12-31 overflowed while the range was turned into datetimes: the dashboard was a 500.
+    response = admin_client_for(superuser).get(DASHBOARD, {"date_to": "9999-12-31"})
+    assert response.status_code == 200
+    assert len(response.context["charts"]["days"]) == 30
+    assert "Dates must lie between" in response.content.decode()

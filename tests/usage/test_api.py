@@ -123,3 +123,16 @@ def test_the_stats_refuse_a_range_longer_than_a_year(api_client_for, superuser):
     response = api_client_for(superuser).get(STATS, {"date_from": "2025-01-01", "date_to": "2026-01-02"})
     assert response.status_code == 400
     assert "366 days" in response.json()["error"]["details"]["date_from"][0]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"date_to": "0001-01-01"}, {"date_to": "9999-12-31"}, {"date_from": "9999-12-20", "date_to": "9999-12-31"},
+     {"date_from": "0001-01-01", "date_to": "0001-01-05"}],
+)
+def test_the_stats_refuse_dates_at_the_ends_of_the_calendar_with_400(api_client_for, superuser, query):
+    # The default start (end - 29 days) and the end's next midnight overflowed: OverflowError, a 500.
+    response = api_client_for(superuser).get(STATS, query)
+    assert response.status_code == 400
+    assert "Dates must lie between" in response.json()["error"]["details"]["date_from"][0]
+
