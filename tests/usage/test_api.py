@@ -136,3 +136,17 @@ def test_the_stats_refuse_dates_at_the_ends_of_the_calendar_with_400(api_client_
     assert response.status_code == 400
     assert "Dates must lie between" in response.json()["error"]["details"]["date_from"][0]
 
+
+@pytest.mark.parametrize(
+    "query", [{"created_at_after": "0001-01-01T00:00:00+05:00"}, {"created_at_before": "9999-12-31T23:59:59-05:00"}]
+)
+def test_the_log_refuses_a_moment_with_no_utc_time_with_400(api_client_for, superuser, query):
+    # Converting the moment to UTC for the query raised OverflowError: a 500 (found probing by hand).
+    response = api_client_for(superuser).get(LOGS, query)
+    assert response.status_code == 400
+    assert response.json()["error"]["details"] == {"created_at": ["This moment is out of range in UTC."]}
+
+
+def test_the_log_still_takes_the_earliest_and_latest_utc_moments(api_client_for, superuser):
+    query = {"created_at_after": "0001-01-01T00:00:00Z", "created_at_before": "9999-12-31T23:59:59Z"}
+    assert api_client_for(superuser).get(LOGS, query).status_code == 200
