@@ -8,6 +8,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from core.errors import AppError
@@ -49,6 +50,7 @@ def _drf_error(exc: exceptions.APIException) -> Response:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    _render_as_json(context.get("request"))
     if isinstance(exc, AppError):
         return Response(exc.as_body(), status=exc.http_status, headers=exc.headers)
     if isinstance(exc, RequestDataTooBig):
@@ -62,6 +64,14 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return _drf_error(exc)
     logger.exception("Unhandled error in the API", exc_info=exc)
     return Response(error_body("internal_error", "Internal server error."), status=500)
+
+
+def _render_as_json(request: Any) -> None:
+    """Errors are JSON whatever the client accepts: a browser (``Accept: text/html``) got the browsable API's
+    HTML page for a 400/401/404. DRF keeps the renderer chosen on the request for the response."""
+    if request is not None:
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
 
 
 def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:

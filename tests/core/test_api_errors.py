@@ -104,3 +104,18 @@ def test_a_surrogate_pair_escape_is_text_and_still_accepted():
     body = b'{"username": "\\ud83d\\ude00", "password": "x"}'  # one emoji
     response = APIClient().post("/api/v1/auth/token", body, content_type="application/json")
     assert response.status_code == 401
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("accept", ["text/html", "text/html,application/xhtml+xml,*/*;q=0.8", "application/xml"])
+def test_errors_are_json_even_when_the_client_asks_for_html(client, accept):
+    # A browser's Accept header got the browsable API's HTML page for every error (found probing by hand).
+    client.force_login(UserFactory(username="alice"))
+    for response in (
+        client.get("/api/v1/jobs/999999", HTTP_ACCEPT=accept),
+        client.get("/api/v1/super-admin/providers/configs", HTTP_ACCEPT=accept),
+        APIClient().get("/api/v1/jobs/", HTTP_ACCEPT=accept),
+    ):
+        assert response.status_code in (401, 403, 404, 406), response.status_code
+        assert response["Content-Type"] == "application/json"
+        assert set(response.json()["error"]) == {"code", "message", "details"}
