@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import AppError
+from core.errors import AppError, InvalidRequest
 from core.parsers import JSONParser
 from core.schema import error_responses
 from orchestrator.api import serializers as s
@@ -132,6 +132,10 @@ class DraftViewSet(EndUserMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
 class ProfileView(EndUserMixin, APIView):
     """Your master profile, a JSON Resume document; the CV and cover letter are drafted from it."""
 
+    # JSON only: a form or multipart body (or none) was read as an empty or flat document and replaced
+    # the saved profile with it.
+    parser_classes = (JSONParser,)
+
     @extend_schema(
         summary="Your master profile (JSON Resume)", tags=["profile"],
         responses={200: OpenApiResponse(s.PROFILE_SCHEMA), **error_responses(401, 429)},
@@ -145,6 +149,8 @@ class ProfileView(EndUserMixin, APIView):
         responses={200: OpenApiResponse(s.PROFILE_SCHEMA), **error_responses(400, 401, 413, 429)},
     )
     def put(self, request: Request) -> Response:
+        if request.stream is None:  # no body at all; `{}` is how a client clears the profile on purpose
+            raise InvalidRequest("Send the profile as a JSON object.", details={"profile": ["No body was sent."]})
         return Response(profiles.profile_update(user=request.user, data=request.data))
 
 

@@ -160,3 +160,26 @@ def test_a_token_only_reaches_its_own_users_objects(db: None) -> None:
     job = make_job(alice)
     assert client_for(bob).get(f"/api/v1/jobs/{job.pk}/").status_code == 404
     assert client_for(alice).get(f"/api/v1/jobs/{job.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [(b"", "application/json", 400), (b"%%%=&&&", "application/x-www-form-urlencoded", 415),
+     (b"--zzz\r\nbroken", "multipart/form-data; boundary=zzz", 415)],
+)
+def test_a_put_without_a_json_body_keeps_the_saved_profile(
+    api: APIClient, user: Any, body: bytes, content_type: str, status: int
+) -> None:
+    # These replaced the saved profile with {} or {"%%%": ""} (found probing by hand): lost data.
+    Profile.objects.create(owner=user, data=PROFILE)
+
+    response = api.put("/api/v1/profile", body, content_type=content_type)
+
+    assert response.status_code == status
+    assert Profile.objects.get(owner=user).data == PROFILE
+
+
+def test_an_empty_object_clears_the_profile_on_purpose(api: APIClient, user: Any) -> None:
+    Profile.objects.create(owner=user, data=PROFILE)
+    assert api.put("/api/v1/profile", {}, format="json").json() == {}
+    assert Profile.objects.get(owner=user).data == {}
