@@ -1,6 +1,11 @@
+import re
+from typing import Any
+
 from rest_framework import serializers
 
 from subscriptions.models import Plan, Subscription, Task
+
+SLUG = re.compile(r"[-\w]+")  # Plan.code is a SlugField
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -27,8 +32,17 @@ class PlanSerializer(serializers.ModelSerializer):
         return sorted(set(value))
 
 
+class PlanCodeField(serializers.SlugRelatedField):
+    """A plan by its code; what cannot be a code (a NUL in it was a 500 on PostgreSQL) is not looked up."""
+
+    def to_internal_value(self, data: Any) -> Plan:
+        if isinstance(data, str) and not SLUG.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
+
+
 class SetPlanSerializer(serializers.Serializer):
-    plan = serializers.SlugRelatedField(slug_field="code", queryset=Plan.objects.all())
+    plan = PlanCodeField(slug_field="code", queryset=Plan.objects.all())
 
 
 class SubscriptionSerializer(serializers.ModelSerializer):

@@ -19,6 +19,7 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Updat
     serializer_class = PlanSerializer
     queryset = Plan.objects.order_by("id")
     lookup_field = "code"
+    lookup_value_regex = r"[-\w]+"  # a slug, as Plan.code is: "%00" in the path was a 500 on PostgreSQL
     pagination_class = None  # a handful of rows
 
 

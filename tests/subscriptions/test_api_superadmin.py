@@ -80,3 +80,20 @@ def test_a_user_id_past_the_integer_range_is_a_404_not_a_500(api_client_for, sup
     for response in (client.get(url), client.put(url, {"plan": "freemium"}, format="json")):
         assert response.status_code == 404
         assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("code", ["%00", "free%00mium", "fr%C3%A9e!"])
+def test_a_plan_code_that_is_not_a_slug_is_a_json_404(api_client_for, superuser, code):
+    # "%00" in the path reached the lookup: a 500 on PostgreSQL, which refuses NUL in text.
+    response = api_client_for(superuser).patch(f"/api/v1/super-admin/plans/{code}", {"name": "x"}, format="json")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("plan", ["free\x00mium", "\x00", "pro monthly"])
+def test_putting_a_user_on_a_plan_code_that_cannot_exist_is_a_400(api_client_for, superuser, plan):
+    # A NUL in {"plan": …} reached the lookup: a 500 on PostgreSQL.
+    url = reverse("superadmin-user-subscription", args=[UserFactory().pk])
+    response = api_client_for(superuser).put(url, {"plan": plan}, format="json")
+    assert response.status_code == 400
+    assert "plan" in response.json()["error"]["details"]
