@@ -14,6 +14,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
+from core.parsers import MAX_DEPTH, nested_deeper_than
 from orchestrator.tasks.job_posting import JobPostingData, normalize_employment_types
 
 Node = dict[str, Any]
@@ -35,15 +36,32 @@ def _walk(value: Any) -> list[Node]:
     return [value] + [node for child in value.values() for node in _walk(child)]
 
 
+def _storable(value: Any) -> Any:
+    """``value`` with every string made storable text: ``\\u0000`` escapes dropped (PostgreSQL stores no NUL)
+    and unpaired ``\\ud800``-``\\udfff`` escapes replaced by U+FFFD (UTF-8 cannot encode them)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "").encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    return value
+
+
 def _script_blocks(document: lxml.html.HtmlElement) -> list[Any]:
+    """The page's JSON-LD blocks. A page is untrusted: a block nested deeper than the API takes JSON
+    (``[[[[…`` raised RecursionError here or later) is skipped like a broken one, and strings are made
+    storable (a NUL or a lone surrogate made the posting's save fail: a 500 after the fetch)."""
     blocks = []
     for script in document.xpath("//script[contains(translate(@type, 'LDJSON', 'ldjson'), 'ld+json')]"):
         text = (script.text or "").strip()
         text = re.sub(r"^\s*(<!--|<!\[CDATA\[)|(-->|\]\]>)\s*$", "", text)
         try:
-            blocks.append(json.loads(text, strict=False))
-        except json.JSONDecodeError:
+            block = json.loads(text, strict=False)
+        except (json.JSONDecodeError, RecursionError):
             continue  # a broken block is skipped; the page may have others, or readable text
+        if not nested_deeper_than(block, MAX_DEPTH):
+            blocks.append(_storable(block))
     return blocks
 
 

@@ -302,3 +302,19 @@ def test_it_repairs_a_malformed_answer_from_a_real_sdk(api: APIClient, vendor_se
     assert len(vendor_server.requests) == 2
     second_prompt = json.dumps(vendor_server.requests[1].json)
     assert "did not match the required JSON schema" in second_prompt
+
+
+def test_a_job_page_whose_json_ld_has_nul_and_surrogate_escapes_is_saved(
+    api: APIClient, page_server: PageServer, allow_private_hosts: None, provider_requests: list
+) -> None:
+    # The posting's save raised (DataError on PostgreSQL for \u0000, UnicodeEncodeError for \ud800): a 500.
+    ld = ('{"@type": "JobPosting", "title": "Dev\\u0000eloper\\ud800", "hiringOrganization": {"name": "A\\u0000B"},'
+          ' "description": "Build Django services.\\u0000"}')
+    html = f'<html><head><script type="application/ld+json">{ld}</script></head><body>x</body></html>'
+
+    response = api.post(URL, {"url": page_server.page("/hostile.html", html.encode())}, format="json")
+
+    assert response.status_code == 201, response.json()
+    saved = JobPosting.objects.get()
+    assert (saved.data["title"], saved.data["company"]["name"]) == ("Developer\ufffd", "AB")
+    assert provider_requests == []

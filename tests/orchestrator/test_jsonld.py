@@ -153,3 +153,26 @@ def test_it_turns_an_html_description_into_text_and_lists_into_items() -> None:
     assert data["responsibilities"] == ["Ship code", "Review code"]
     assert data["locations"][0]["country_code"] == "FR"
     assert data["locations"][1] == {"city": None, "region": None, "country_code": None, "raw": "Remote, EU"}
+
+
+HOSTILE_POSTING = (
+    '{"@type": "JobPosting", "title": "Dev\\u0000eloper\\ud800", "hiringOrganization": {"name": "A\\u0000B"},'
+    ' "description": "<p>x\\u0000y</p>", "skills": ["\\udfffPython"]}'
+)
+
+
+def test_nul_and_unpaired_surrogate_escapes_are_made_storable_text() -> None:
+    # A page is untrusted: these saved as-is made the posting's INSERT fail (a 500 after the fetch).
+    data = posting_of(page_with(HOSTILE_POSTING))
+    assert data is not None
+    assert (data["title"], data["company"]["name"]) == ("Developer\ufffd", "AB")
+    assert "\x00" not in json.dumps(data, ensure_ascii=False)
+    json.dumps(data, ensure_ascii=False).encode("utf-8")  # no lone surrogate left
+
+
+@pytest.mark.parametrize("depth", [900, 5_000])
+def test_a_json_ld_block_nested_too_deeply_is_skipped_like_a_broken_one(depth: int) -> None:
+    # json.loads (5000) or the walk over the nodes (900) raised RecursionError: a 500.
+    deep = "[" * depth + '{"@type": "JobPosting", "title": "Deep"}' + "]" * depth
+    assert posting_of(page_with(deep)) is None
+    assert posting_of(page_with(deep, {"@type": "JobPosting", "title": "Shallow"}))["title"] == "Shallow"
