@@ -130,7 +130,8 @@ class DraftSerializer(_ProviderTypeMixin, serializers.ModelSerializer):
 
 PROFILE_DESCRIPTION = (
     "A JSON Resume document (https://jsonresume.org/schema); unknown keys are kept. It is stored and returned "
-    "with the keys that were sent only (an empty object before the first PUT), so no key is required."
+    "with the keys that were sent only (an empty object before the first PUT), so no key is required. At most "
+    "100,000 characters of JSON."
 )
 PROFILE_SCHEMA = {**openapi_schema(Resume, for_input=True), "description": PROFILE_DESCRIPTION}
 

@@ -1,5 +1,6 @@
 """The master profile of a user: a JSON Resume document (validated; unknown keys kept)."""
 
+import json
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -8,6 +9,10 @@ from pydantic import ValidationError
 from core.errors import InvalidRequest
 from orchestrator.models import Profile
 from orchestrator.tasks.json_resume import Resume
+
+# A JSON Resume document is a few KB; every CV and cover letter sends the whole profile to the model. Only
+# the request body limit (8 MB) held before: a 5 MB profile was stored, and priced into every later draft.
+MAX_PROFILE_CHARS = 100_000
 
 
 def _null_character_paths(value: Any, path: str = "") -> list[str]:
@@ -29,6 +34,10 @@ def profile_validate(*, data: Any) -> dict[str, Any]:
     """``data`` checked against JSON Resume, as stored: blank strings become null. Raises InvalidRequest (400)."""
     if not isinstance(data, dict):
         raise InvalidRequest("The profile must be a JSON Resume object.", details={"profile": ["Expected an object."]})
+    if len(json.dumps(data, ensure_ascii=False)) > MAX_PROFILE_CHARS:
+        raise InvalidRequest(
+            "The profile is too large.", details={"profile": [f"At most {MAX_PROFILE_CHARS} characters of JSON."]}
+        )
     if nul_paths := _null_character_paths(data):
         details = {where: ["Null characters are not allowed."] for where in nul_paths}
         raise InvalidRequest("The profile contains NUL characters.", details=details)

@@ -183,3 +183,14 @@ def test_an_empty_object_clears_the_profile_on_purpose(api: APIClient, user: Any
     Profile.objects.create(owner=user, data=PROFILE)
     assert api.put("/api/v1/profile", {}, format="json").json() == {}
     assert Profile.objects.get(owner=user).data == {}
+
+
+def test_a_five_megabyte_profile_is_refused_and_the_saved_one_kept(api: APIClient, user: Any) -> None:
+    # Only the 8 MB body limit held: it was stored and sent to the model with every later draft.
+    Profile.objects.create(owner=user, data=PROFILE)
+
+    response = api.put("/api/v1/profile", {**PROFILE, "x-notes": "y" * 5 * 1024 * 1024}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["details"] == {"profile": ["At most 100000 characters of JSON."]}
+    assert Profile.objects.get(owner=user).data == PROFILE
