@@ -15,6 +15,7 @@ import lxml.html
 from lxml import etree
 
 from core.parsers import MAX_DEPTH, nested_deeper_than
+from core.text import storable
 from orchestrator.tasks.job_posting import JobPostingData, normalize_employment_types
 
 Node = dict[str, Any]
@@ -36,18 +37,6 @@ def _walk(value: Any) -> list[Node]:
     return [value] + [node for child in value.values() for node in _walk(child)]
 
 
-def _storable(value: Any) -> Any:
-    """``value`` with every string made storable text: ``\\u0000`` escapes dropped (PostgreSQL stores no NUL)
-    and unpaired ``\\ud800``-``\\udfff`` escapes replaced by U+FFFD (UTF-8 cannot encode them)."""
-    if isinstance(value, str):
-        return value.replace("\x00", "").encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    if isinstance(value, dict):
-        return {_storable(key): _storable(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_storable(item) for item in value]
-    return value
-
-
 def _script_blocks(document: lxml.html.HtmlElement) -> list[Any]:
     """The page's JSON-LD blocks. A page is untrusted: a block nested deeper than the API takes JSON
     (``[[[[…`` raised RecursionError here or later) is skipped like a broken one, and strings are made
@@ -61,7 +50,7 @@ def _script_blocks(document: lxml.html.HtmlElement) -> list[Any]:
         except (json.JSONDecodeError, RecursionError):
             continue  # a broken block is skipped; the page may have others, or readable text
         if not nested_deeper_than(block, MAX_DEPTH):
-            blocks.append(_storable(block))
+            blocks.append(storable(block))
     return blocks
 
 

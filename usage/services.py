@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from core.redaction import redact_secrets
+from core.text import storable
 from usage.metrics import usage_metrics_observe
 from usage.models import AIProviderUsageLog
 from usage.pricing import call_cost
@@ -59,7 +60,7 @@ def usage_log_record(
         ),
         status=status,
         error_code=error_code,
-        error_message=redact_secrets(error_message)[:ERROR_MESSAGE_MAX],
+        error_message=storable(redact_secrets(error_message))[:ERROR_MESSAGE_MAX],
         latency_ms=max(0, latency_ms),
         attempt=attempt,
         request_id=context.request_id,

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 from core.errors import InvalidRequest
 from core.request_id import request_uuid
+from core.text import storable
 from orchestrator.errors import InvalidOutput
 from orchestrator.services.orchestrator import AIOrchestrator, Generation
 from orchestrator.services.response_cache import response_cache_discard, response_cache_store
@@ -138,12 +139,14 @@ class _UnusableOutput(Exception):
 
 
 def _decode(generation: Generation) -> Any:
+    """The model's JSON, with its strings made storable (a NUL or a lone surrogate in a reply failed the save
+    after the tokens were spent)."""
     result = generation.result
     if result.parsed is not None:
-        return result.parsed
+        return storable(result.parsed)
     text = re.sub(r"^\s*```(?:json)?\s*|\s*```\s*$", "", result.text or "")
     try:
-        return json.loads(text)
+        return storable(json.loads(text))
     except json.JSONDecodeError as exc:
         raise _UnusableOutput([{"loc": "", "msg": f"not JSON: {exc.msg}"}], result.text or "") from exc
 

@@ -54,6 +54,20 @@ def test_it_extracts_a_posting_from_pasted_text(api: APIClient, user: Any, provi
     assert "END UNTRUSTED DATA" in data_block.split(POSTING, 1)[1]
 
 
+def test_it_stores_a_model_reply_with_a_nul_or_a_lone_surrogate_as_clean_text(
+    api: APIClient, provider_requests: list
+) -> None:
+    # PostgreSQL stores no NUL and UTF-8 has no lone surrogate: either failed the save after the tokens were spent.
+    queue_reply({**EXTRACTED, "title": "Senior\u0000 Python Developer", "description_text": "Initech \ud800"})
+
+    response = api.post(URL, {"text": POSTING}, format="json")
+
+    assert response.status_code == 201, response.json()
+    data = JobPosting.objects.get(pk=response.json()["id"]).data
+    assert data["title"] == "Senior Python Developer"
+    assert data["description_text"] == "Initech \ufffd"
+
+
 @pytest.mark.parametrize(("raw", "mime_type"), [(PNG, "image/png"), (JPEG, "image/jpeg"), (WEBP, "image/webp")])
 def test_it_sends_a_base64_image_to_the_provider_as_an_image_part(
     api: APIClient, provider_requests: list, raw: bytes, mime_type: str

@@ -61,3 +61,10 @@ def test_error_messages_are_redacted_and_truncated(context):
 )
 def test_known_key_shapes_are_redacted(secret):
     assert redact_secrets(f"failed with {secret} today") == "failed with [redacted] today"
+
+
+def test_a_vendor_message_with_a_nul_is_stored_without_it(context):
+    # PostgreSQL refuses NUL in text: the failed attempt's row must still be written.
+    row = usage_log_record(context=context, status="error", error_code="bad_request", error_message="bad\x00 input")
+    row.refresh_from_db()
+    assert row.error_message == "bad input"
