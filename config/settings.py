@@ -160,22 +160,23 @@ SPECTACULAR_SETTINGS = {
 # The plan of a user without a subscription.
 DEFAULT_PLAN_CODE = env.str("DEFAULT_PLAN_CODE", default="freemium")
 
-# Provider settings used when no config is stored in the database (DESIGN.md §3, step 1).
+# Provider settings used when no config is stored in the database (DESIGN.md §3, step 1). A model left empty
+# falls back to the code default (providers.models.DEFAULT_MODELS).
 PROVIDER_ENV = {
     "gemini": {
         "api_key": env.str("GEMINI_API_KEY", default=""),
-        "fast_model": env.str("GEMINI_MODEL_FAST", default="gemini-2.5-flash"),
-        "quality_model": env.str("GEMINI_MODEL_QUALITY", default="gemini-2.5-pro"),
+        "fast_model": env.str("GEMINI_MODEL_FAST", default=""),
+        "quality_model": env.str("GEMINI_MODEL_QUALITY", default=""),
     },
     "openai": {
         "api_key": env.str("OPENAI_API_KEY", default=""),
-        "fast_model": env.str("OPENAI_MODEL_FAST", default="gpt-5-mini"),
-        "quality_model": env.str("OPENAI_MODEL_QUALITY", default="gpt-5"),
+        "fast_model": env.str("OPENAI_MODEL_FAST", default=""),
+        "quality_model": env.str("OPENAI_MODEL_QUALITY", default=""),
     },
     "anthropic": {
         "api_key": env.str("ANTHROPIC_API_KEY", default=""),
-        "fast_model": env.str("ANTHROPIC_MODEL_FAST", default="claude-haiku-4-5"),
-        "quality_model": env.str("ANTHROPIC_MODEL_QUALITY", default="claude-sonnet-5-5"),
+        "fast_model": env.str("ANTHROPIC_MODEL_FAST", default=""),
+        "quality_model": env.str("ANTHROPIC_MODEL_QUALITY", default=""),
     },
 }
 PROVIDER_TIMEOUT_SECONDS = env.float("PROVIDER_TIMEOUT_SECONDS", default=60.0)

@@ -13,6 +13,21 @@ class ProviderType(models.TextChoices):
     MOCK = "mock", "Mock (offline test double, not an LLM)"
 
 
+# The models a config, or the environment (``*_MODEL_FAST`` / ``*_MODEL_QUALITY``), leaves empty.
+DEFAULT_MODELS: dict[str, dict[str, str]] = {
+    ProviderType.GEMINI: {"fast": "gemini-2.5-flash", "quality": "gemini-2.5-pro"},
+    ProviderType.OPENAI: {"fast": "gpt-5-mini", "quality": "gpt-5"},
+    ProviderType.ANTHROPIC: {"fast": "claude-haiku-4-5", "quality": "claude-sonnet-5-5"},
+    ProviderType.MOCK: {"fast": "mock-fast", "quality": "mock-quality"},
+}
+
+
+def default_model(provider_type: str, tier: str) -> str:
+    """The model of a tier (``fast`` or ``quality``) when a config names none: the environment's, else the code's."""
+    from_env = settings.PROVIDER_ENV.get(provider_type, {}).get(f"{tier}_model", "")
+    return from_env or DEFAULT_MODELS.get(provider_type, {}).get(tier, "")
+
+
 def mask_key(key: str) -> str:
     """``…abcd``: enough to tell two keys apart, never enough to use one."""
     if not key:

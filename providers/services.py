@@ -6,12 +6,11 @@ Used by ``manage.py test_provider``, the admin's "Test credentials" action and t
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 
 from providers.backends._common import elapsed_ms
 from providers.base import AIProvider, GenerationRequest, ProviderError
-from providers.models import AIProviderConfig
+from providers.models import AIProviderConfig, default_model
 from providers.registry import ProviderFactory, ProviderSettings
 
 TEST_PROMPT = "Reply with the single word: ok"
@@ -56,8 +55,7 @@ def provider_config_test(*, config: AIProviderConfig, generate: bool = False) ->
 
 
 def _test_request(config: AIProviderConfig) -> GenerationRequest:
-    vendor_defaults = settings.PROVIDER_ENV.get(config.provider_type, {})
-    model = config.fast_model or config.quality_model or vendor_defaults.get("fast_model", "")
+    model = config.fast_model or config.quality_model or default_model(config.provider_type, "fast")
     return GenerationRequest(model=model, prompt=TEST_PROMPT, max_output_tokens=TEST_MAX_OUTPUT_TOKENS)
 
 
