@@ -2,10 +2,10 @@
 
 import secrets
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from orchestrator.services.configs import env_candidates
 from providers.models import AIProviderConfig, ProviderType
 from subscriptions.models import Plan, Subscription
 
@@ -50,7 +50,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"user {username} ({role}) created, password: {new_password}"))
 
     def _ensure_mock_provider(self) -> None:
-        if any(vendor["api_key"] for vendor in settings.PROVIDER_ENV.values()):
+        if env_candidates():
             self.stdout.write("a vendor key is set in the environment: no mock provider created")
             return
         _, created = AIProviderConfig.objects.get_or_create(
