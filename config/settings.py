@@ -93,6 +93,18 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # Never a transaction around a whole request: no transaction may be open during a provider call.
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=10)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_MAX_SIZE > 0:
+    # A bounded pool per server process (psycopg_pool): the connections of a machine are at most
+    # workers × DB_POOL_MAX_SIZE, whatever the number of calls in flight. A request hands its connection
+    # back before each provider call (core.db); one that finds the pool empty waits DB_POOL_TIMEOUT
+    # seconds, then gets a 503. Persistent connections (CONN_MAX_AGE) and the pool exclude each other.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=2),
+        "max_size": DB_POOL_MAX_SIZE,
+        "timeout": env.float("DB_POOL_TIMEOUT", default=5.0),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let concurrent writers wait instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {

@@ -29,6 +29,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 
+from core.db import db_connection_release
 from core.errors import AppError
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -261,6 +262,7 @@ def _page_from(url: str, response: urllib3.BaseHTTPResponse, deadline: float) ->
 
 def fetch_page(url: str) -> FetchedPage:
     """GET ``url`` under the rules above. Raises UrlNotAllowed or UrlFetchFailed (both HTTP 422)."""
+    db_connection_release()  # up to TIMEOUT_SECONDS of network: the pool's connection is not held through it
     deadline = time.monotonic() + TIMEOUT_SECONDS
     for _hop in range(MAX_REDIRECTS + 1):
         target = _parse_target(url)

@@ -1,8 +1,8 @@
-"""AIOrchestrator.generate: the one path every AI call takes (DESIGN.md §3 and §5).
+"""AIOrchestrator.generate: the one path every AI call takes (docs/architecture.md, "An AI call").
 
 1. candidates   the user's own configs, the global ones, else the environment (services.configs);
                 none → ``NoProviderConfigured``, logged (provider_config null, status error)
-2. route        plan → tier → model per candidate (services.router)
+2. route        plan → tier → model per candidate, once per call (services.router)
    cache        with a ``cache_key`` and a task the policy caches: a stored answer is returned at once, logged
                 as one ``cache_hit`` row, with no reservation and no provider call (services.response_cache)
 3. reserve      the estimate once per call on the daily and monthly counters; a refusal raises
@@ -29,6 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 
+from core.db import db_connection_release
 from core.errors import AppError
 from core.request_id import request_uuid
 from orchestrator.errors import (
@@ -40,8 +41,8 @@ from orchestrator.errors import (
 )
 from orchestrator.policies import MAX_OUTPUT_TOKENS
 from orchestrator.services.configs import Candidate, provider_candidates, provider_for
-from orchestrator.services.response_cache import response_cache_entry_key, response_cache_get
-from orchestrator.services.router import ModelRouter, Tier
+from orchestrator.services import response_cache
+from orchestrator.services.router import Tier, model_for, tier_for
 from providers.base import AIProvider, ErrorCode, GenerationRequest, GenerationResult, ImageInput, ProviderError
 from subscriptions.errors import QuotaExceeded
 from subscriptions.models import Task
@@ -84,10 +85,15 @@ def estimate_tokens(*, prompt: str, system: str, images: Sequence[ImageInput], m
     return text_tokens + TOKENS_PER_IMAGE_ESTIMATE * len(images) + max_output_tokens
 
 
-class AIOrchestrator:
-    def __init__(self, router: ModelRouter | None = None) -> None:
-        self.router = router or ModelRouter()
+@dataclass(frozen=True)
+class Route:
+    """A candidate config and the model it is called with for this call's tier."""
 
+    candidate: Candidate
+    model: str
+
+
+class AIOrchestrator:
     def generate(
         self,
         *,
@@ -99,22 +105,21 @@ class AIOrchestrator:
         output_schema: dict[str, Any] | None = None,
         schema_name: str = "output",
         max_output_tokens: int | None = None,
-        request_id: uuid.UUID | None = None,
         cache_key: str | None = None,
     ) -> Generation:
-        """``cache_key``: what the answer depends on (e.g. a digest of the raw input), for the response
-        cache; the prompt itself cannot be the key (see services.response_cache)."""
+        """``cache_key``: what the answer depends on (``response_cache.input_key``), for the response cache;
+        the prompt itself cannot be the key. The request id is the bound one (``core.request_id``)."""
         task = Task(task)
         plan = plan_for_user(user=user)
-        context = UsageContext(user.pk, task.value, plan.code, request_id or request_uuid())
-        candidates = self._candidates(user, context)
-        tier = self.router.tier_for(plan=plan, task=task)
-        entry_key = self._cache_entry_key(context, candidates[0], tier, cache_key) if cache_key else None
-        cached = _from_cache(context, entry_key) if entry_key else None
+        context = UsageContext(user.pk, task.value, plan.code, request_uuid())
+        tier = tier_for(plan=plan, task=task)
+        routes = _routes(user, context, tier)
+        entry = _cache_entry(context, routes[0], tier, cache_key) if cache_key else None
+        cached = _from_cache(context, entry) if entry else None
         if cached is not None:
             return cached
         request = GenerationRequest(
-            model="",  # set per attempt by the router
+            model="",  # set per attempt from its route
             prompt=prompt,
             system=system,
             images=tuple(images),
@@ -123,97 +128,88 @@ class AIOrchestrator:
             max_output_tokens=max_output_tokens or MAX_OUTPUT_TOKENS[task],
             timeout=settings.PROVIDER_TIMEOUT_SECONDS,
         )
-        call = _Call(context=context, request=request, tier=tier, cache_key=entry_key)
-        reservation = self._reserve(user, plan, call, candidates[0])
+        call = _Call(context=context, request=request, tier=tier, cache_key=entry)
+        reservation = _reserve(user, plan, call, routes[0])
         try:
-            return self._first_success(call, candidates)
+            return _first_success(call, routes)
         finally:
             quota_settle(reservation=reservation, actual_tokens=call.billed_tokens)
 
-    def _candidates(self, user: AbstractBaseUser, context: UsageContext) -> list[Candidate]:
+
+def _routes(user: AbstractBaseUser, context: UsageContext, tier: Tier) -> list[Route]:
+    try:
+        candidates = provider_candidates(user=user)
+    except NoProviderConfigured as exc:
+        _log_refusal(context, UsageStatus.ERROR, exc)
+        raise
+    return [Route(candidate, model_for(candidate=candidate, tier=tier)) for candidate in candidates]
+
+
+def _cache_entry(context: UsageContext, first: Route, tier: Tier, cache_key: str) -> str | None:
+    return response_cache.entry_key(
+        user_id=context.user_id, task=context.task_type, tier=tier,
+        provider_type=first.candidate.provider_type, model=first.model, key=cache_key,
+    )
+
+
+def _reserve(user: AbstractBaseUser, plan: PlanInfo, call: _Call, first: Route) -> Reservation:
+    request = call.request
+    tokens = estimate_tokens(
+        prompt=request.prompt, system=request.system, images=request.images,
+        max_output_tokens=request.max_output_tokens,
+    )
+    try:
+        return quota_reserve(user=user, plan=plan, tokens=tokens)
+    except QuotaExceeded as exc:
+        fields = {"provider_type": first.candidate.provider_type, "model": first.model}
+        _log_refusal(call.context, UsageStatus.QUOTA_EXCEEDED, exc, **fields)
+        raise
+
+
+def _first_success(call: _Call, routes: list[Route]) -> Generation:
+    for route in routes:
+        provider = provider_for(route.candidate)
+        if provider is None:  # deleted or deactivated since the candidates were read
+            continue
+        call.attempts += 1
         try:
-            return provider_candidates(user=user)
-        except NoProviderConfigured as exc:
-            _log_refusal(context, UsageStatus.ERROR, exc)
-            raise
+            return _attempt(call, route, provider)
+        except ProviderError as exc:
+            if not exc.retryable:
+                raise _permanent_error(exc, route.candidate) from exc
+            call.failures.append(exc)
+    if not call.failures:
+        exc = NoProviderConfigured()
+        _log_refusal(call.context, UsageStatus.ERROR, exc)
+        raise exc
+    raise _exhausted_error(call.failures)
 
-    def _cache_entry_key(self, context: UsageContext, first: Candidate, tier: Tier, cache_key: str) -> str | None:
-        return response_cache_entry_key(
-            user_id=context.user_id,
-            task=context.task_type,
-            tier=tier,
-            provider_type=first.provider_type,
-            model=self.router.model_for(candidate=first, tier=tier),
-            cache_key=cache_key,
-        )
 
-    def _reserve(self, user: AbstractBaseUser, plan: PlanInfo, call: _Call, first: Candidate) -> Reservation:
-        request = call.request
-        tokens = estimate_tokens(
-            prompt=request.prompt,
-            system=request.system,
-            images=request.images,
-            max_output_tokens=request.max_output_tokens,
-        )
-        try:
-            return quota_reserve(user=user, plan=plan, tokens=tokens)
-        except QuotaExceeded as exc:
-            model = self.router.model_for(candidate=first, tier=call.tier)
-            _log_refusal(call.context, UsageStatus.QUOTA_EXCEEDED, exc, provider_type=first.provider_type, model=model)
-            raise
-
-    def _first_success(self, call: _Call, candidates: list[Candidate]) -> Generation:
-        for candidate in candidates:
-            provider = provider_for(candidate)
-            if provider is None:  # deleted or deactivated since the candidates were cached
-                continue
-            call.attempts += 1
-            try:
-                return self._attempt(call, candidate, provider)
-            except ProviderError as exc:
-                if not exc.retryable:
-                    raise _permanent_error(exc, candidate) from exc
-                call.failures.append(exc)
-        if not call.failures:
-            exc = NoProviderConfigured()
-            _log_refusal(call.context, UsageStatus.ERROR, exc)
-            raise exc
-        raise _exhausted_error(call.failures)
-
-    def _attempt(self, call: _Call, candidate: Candidate, provider: AIProvider) -> Generation:
-        model = self.router.model_for(candidate=candidate, tier=call.tier)
-        started = time.perf_counter()
-        try:
-            result = provider.generate(replace(call.request, model=model))
-        except Exception as exc:
-            _log_failed_attempt(call, candidate, started, model, exc)
-            raise
-        call.billed_tokens += result.input_tokens + result.output_tokens
-        log = _log_attempt(
-            call,
-            candidate,
-            started,
-            model=result.model or model,
-            status=UsageStatus.SUCCESS,
-            input_tokens=result.input_tokens,
-            output_tokens=result.output_tokens,
-        )
-        return Generation(
-            result=result,
-            usage_log_id=log.pk,
-            request_id=call.context.request_id,
-            provider_type=candidate.provider_type,
-            attempts=call.attempts,
-            cost_usd=log.cost_usd,
-            cache_key=call.cache_key,
-        )
+def _attempt(call: _Call, route: Route, provider: AIProvider) -> Generation:
+    candidate, model = route.candidate, route.model
+    started = time.perf_counter()
+    try:
+        result = provider.generate(replace(call.request, model=model))
+    except Exception as exc:
+        _log_failed_attempt(call, candidate, started, model, exc)
+        raise
+    call.billed_tokens += result.input_tokens + result.output_tokens
+    log = _log_attempt(
+        call, candidate, started, model=result.model or model, status=UsageStatus.SUCCESS,
+        input_tokens=result.input_tokens, output_tokens=result.output_tokens,
+    )
+    return Generation(
+        result=result, usage_log_id=log.pk, request_id=call.context.request_id,
+        provider_type=candidate.provider_type, attempts=call.attempts, cost_usd=log.cost_usd,
+        cache_key=call.cache_key,
+    )
 
 
 def _from_cache(context: UsageContext, entry_key: str) -> Generation | None:
     """The stored answer as this call's result, logged as one ``cache_hit`` row (0 tokens, cost 0); None on a
     miss. The row has no provider config: the one that answered may have been deleted since."""
     started = time.perf_counter()
-    answer = response_cache_get(entry_key=entry_key)
+    answer = response_cache.lookup(entry=entry_key)
     if answer is None:
         return None
     latency_ms = round((time.perf_counter() - started) * 1000)
