@@ -16,11 +16,23 @@ HEALTH_PROBE_SECONDS = 10
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers: 200 ``{"status": "ok", "database": "ok", "cache": "ok"}``, else 503 with the failing
-    part marked ``"error"`` (the cause goes to the log, not to the anonymous caller)."""
+    """For load balancers: is this instance able to serve? 200 while the database answers, also with the cache
+    unreachable (``"cache": "degraded"``: the service runs without it, and every instance shares the same Redis,
+    so taking them out would take the whole service down); 503 when the database fails. The cause goes to the
+    log, not to the anonymous caller."""
+    database, cache_state = _health(_database_probe), _health(_cache_probe)
+    cache_state = "degraded" if cache_state == "error" else cache_state
+    status = "error" if database == "error" else ("degraded" if cache_state == "degraded" else "ok")
+    body = {"status": status, "database": database, "cache": cache_state}
+    return JsonResponse(body, status=503 if database == "error" else 200)
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
+    """For deploys and monitors: 200 only when the database and the cache both answer, else 503 naming the
+    part that failed (a new instance is ready once everything it uses is reachable)."""
     parts = {"database": _health(_database_probe), "cache": _health(_cache_probe)}
-    healthy = all(state == "ok" for state in parts.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **parts}, status=200 if healthy else 503)
+    ready = all(state == "ok" for state in parts.values())
+    return JsonResponse({"status": "ok" if ready else "error", **parts}, status=200 if ready else 503)
 
 
 def _health(probe: Callable[[], None]) -> str:
@@ -38,7 +50,10 @@ def _database_probe() -> None:
 
 
 def _cache_probe() -> None:
-    """A key of its own per probe: concurrent probes on a shared cache must not read each other's value."""
+    """A key of its own per probe: concurrent probes on a shared cache must not read each other's value. The
+    tolerant Redis cache swallows failures, so it is pinged first (``probe`` raises, and ends an outage)."""
+    if (ping := getattr(cache, "probe", None)) is not None:
+        ping()
     key, value = f"healthz:{uuid.uuid4().hex}", uuid.uuid4().hex
     cache.set(key, value, HEALTH_PROBE_SECONDS)
     if cache.get(key) != value:

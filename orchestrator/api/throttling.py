@@ -4,6 +4,11 @@
 endpoint; a plan with 0 allows no request. Its 429 is rendered as ``throttled`` with Retry-After by
 ``core.exceptions``. Token quotas are separate (the orchestrator's reservation).
 ``TokenEndpointThrottle``: per client address on ``auth/token``, against password guessing.
+
+With the shared cache (Redis) unreachable, both count in a per-process cache instead (``core.cache``) rather
+than failing open: the limit then holds per process (a user may get up to the rate times the workers across the
+instance), which still stops a runaway client and, above all, password guessing on ``auth/token``, which
+failing open would leave unlimited. The token quota, in the database, stays the hard limit either way.
 """
 
 from typing import Any
@@ -11,10 +16,19 @@ from typing import Any
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
+from core.cache import shared_or_local_cache
 from subscriptions.selectors import plan_for_user
 
 
-class PlanRateThrottle(SimpleRateThrottle):
+class FallbackCacheThrottle(SimpleRateThrottle):
+    """DRF's sliding window, on the shared cache or, while it is unreachable, this process's own."""
+
+    @property
+    def cache(self) -> Any:
+        return shared_or_local_cache()
+
+
+class PlanRateThrottle(FallbackCacheThrottle):
     scope = "plan"
     duration = 60
 
@@ -36,7 +50,7 @@ class PlanRateThrottle(SimpleRateThrottle):
         return super().allow_request(request, view)
 
 
-class TokenEndpointThrottle(SimpleRateThrottle):
+class TokenEndpointThrottle(FallbackCacheThrottle):
     scope = "auth_token"
     rate = "20/min"
 

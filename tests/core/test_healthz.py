@@ -23,25 +23,42 @@ def test_it_is_ok_when_the_database_and_the_cache_answer(client):
     assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
 
-def test_an_unreachable_cache_is_a_503_naming_the_cache(client, settings):
+def test_an_unreachable_cache_is_degraded_and_keeps_the_instance_in_the_load_balancer(client, settings):
     settings.CACHES = UNREACHABLE_REDIS
 
     response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "degraded"}
+
+
+def test_an_unreachable_cache_makes_the_instance_not_ready(client, settings):
+    settings.CACHES = UNREACHABLE_REDIS
+
+    response = client.get("/readyz")
 
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": "ok", "cache": "error"}
 
 
+def test_it_is_ready_when_the_database_and_the_cache_answer(client):
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
 def test_a_cache_that_does_not_keep_values_is_not_healthy(client, settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
-    assert client.get("/healthz").json()["cache"] == "error"
+    assert client.get("/healthz").json()["cache"] == "degraded"
 
 
-def test_an_unreachable_database_is_a_503_naming_the_database(client, monkeypatch):
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_an_unreachable_database_is_a_503_naming_the_database(client, monkeypatch, path):
     monkeypatch.setattr("core.views.connection", DatabaseDown())
 
-    response = client.get("/healthz")
+    response = client.get(path)
 
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": "error", "cache": "ok"}
