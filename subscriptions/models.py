@@ -66,3 +66,21 @@ class QuotaCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.period} {self.period_start}: used {self.used}, reserved {self.reserved}"
+
+
+class QuotaReservation(models.Model):
+    """A reservation held on a user's counters, from ``quota_reserve`` until ``quota_settle`` deletes it.
+
+    A row still here long after its call should have ended belongs to a process that died mid-call (SIGKILL,
+    OOM, a lost machine): ``quota_reclaim`` gives its tokens back. Whoever deletes the row (the settle or the
+    reclaim) releases the tokens, so the two can never both release them.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day_start = models.DateField()
+    month_start = models.DateField()
+    tokens = models.BigIntegerField()
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.tokens} tokens of {self.user} since {self.created_at:%Y-%m-%d %H:%M:%S}"

@@ -11,7 +11,15 @@ query building cost ten times the statement on this hot path):
 - reserve: ``reserved += n WHERE used + reserved + n <= limit`` on the day row, then the same on the
   month row; when the month row refuses, the day's reservation is released again
   (``reserved -= n``) and the call is refused with ``QuotaExceeded``;
-- settle: ``reserved -= n, used += actual`` on the day row, then the month row.
+- settle: ``reserved -= n, used += actual`` on both rows in one ``UPDATE``.
+
+Every reservation is also a row of ``QuotaReservation`` (the ledger), inserted once both counters hold it and
+deleted by the settle. A process killed mid-call (SIGKILL, OOM) never settles: ``quota_reclaim`` (the
+``quota_reclaim`` command, run periodically) gives back the reservations older than any call can last.
+Whoever deletes the ledger row releases the tokens — the settle or the reclaim, never both: a call that
+outlives the reclaim still counts what it used, but releases nothing twice. What a killed call may have been
+billed by the vendor is unknown and is not counted. A process killed in the microseconds between the
+reserving ``UPDATE``s and the ledger ``INSERT`` leaves a reservation no one reclaims; it goes with its period.
 
 Every statement is its own autocommit transaction that locks one row. Why not one transaction around
 the two reserving ``UPDATE``s: it would hold the day row's lock while waiting for the month row's, so
@@ -23,11 +31,13 @@ reservation for a moment, i.e. be refused early, never admitted past the limit.
 
 A null limit is unlimited: the reservation always succeeds and usage is still counted. The counter
 rows of a period are created on the first reservation that misses them (``INSERT … ON CONFLICT DO
-NOTHING``), so the warm path is two ``UPDATE``s to reserve and two to settle.
+NOTHING``), so the warm path is two ``UPDATE``s and an ``INSERT`` to reserve, and to settle one statement
+on PostgreSQL (the ledger ``DELETE`` in a CTE of the ``UPDATE``) or a ``DELETE`` and an ``UPDATE`` on SQLite.
 """
 
+import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -36,7 +46,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from subscriptions.errors import QuotaExceeded
-from subscriptions.models import QuotaCounter
+from subscriptions.models import QuotaCounter, QuotaReservation
 from subscriptions.selectors import PlanInfo, plan_for_user
 
 __all__ = [
@@ -45,10 +55,13 @@ __all__ = [
     "QuotaStatus",
     "Reservation",
     "plan_for_user",
+    "quota_reclaim",
     "quota_reserve",
     "quota_settle",
     "quota_status",
 ]
+
+logger = logging.getLogger(__name__)
 
 DAY = QuotaCounter.Period.DAY
 MONTH = QuotaCounter.Period.MONTH
@@ -64,6 +77,7 @@ class Reservation:
     day_start: date
     month_start: date
     tokens: int
+    ledger_id: int | None = None  # its QuotaReservation row; None until both counters hold it
 
     def start_of(self, period: str) -> date:
         return self.day_start if period == DAY else self.month_start
@@ -119,7 +133,7 @@ def quota_reserve(*, user: AbstractBaseUser, plan: PlanInfo, tokens: int, now: d
         refused = _try_reserve(reservation, plan)
     if refused is not None:
         raise _refusal(reservation, plan, refused, now)
-    return reservation
+    return _record(reservation)
 
 
 def _try_reserve(reservation: Reservation, plan: PlanInfo) -> str | None:
@@ -143,6 +157,42 @@ _CHANGE_SQL = (
     'UPDATE "subscriptions_quotacounter" SET "reserved" = "reserved" + %s, "used" = "used" + %s '
     'WHERE "user_id" = %s AND "period" = %s AND "period_start" = %s'
 )
+
+
+_RECORD_SQL = (
+    'INSERT INTO "subscriptions_quotareservation" ("user_id", "day_start", "month_start", "tokens", "created_at") '
+    'VALUES (%s, %s, %s, %s, %s) RETURNING "id"'
+)
+# PostgreSQL: the ledger row's DELETE and both counters' UPDATE in one statement; released only if deleted here.
+_SETTLE_SQL_POSTGRESQL = (
+    'WITH "released" AS (DELETE FROM "subscriptions_quotareservation" WHERE "id" = %s RETURNING "tokens") '
+    'UPDATE "subscriptions_quotacounter" '
+    'SET "reserved" = "reserved" - COALESCE((SELECT "tokens" FROM "released"), 0), "used" = "used" + %s '
+    'WHERE "user_id" = %s AND (("period" = \'day\' AND "period_start" = %s) '
+    'OR ("period" = \'month\' AND "period_start" = %s)) '
+    'RETURNING (SELECT COUNT(*) FROM "released")'
+)
+_UNLEDGER_SQL = 'DELETE FROM "subscriptions_quotareservation" WHERE "id" = %s'
+_SETTLE_SQL = (
+    'UPDATE "subscriptions_quotacounter" SET "reserved" = "reserved" - %s, "used" = "used" + %s '
+    'WHERE "user_id" = %s AND (("period" = \'day\' AND "period_start" = %s) '
+    'OR ("period" = \'month\' AND "period_start" = %s))'
+)
+
+
+def _record(reservation: Reservation) -> Reservation:
+    """The ledger row of a reservation both counters hold (what ``quota_reclaim`` finds after a crash)."""
+    ops = connection.ops
+    params = [
+        reservation.user_id,
+        ops.adapt_datefield_value(reservation.day_start),
+        ops.adapt_datefield_value(reservation.month_start),
+        reservation.tokens,
+        ops.adapt_datetimefield_value(timezone.now()),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_RECORD_SQL, params)
+        return replace(reservation, ledger_id=cursor.fetchone()[0])
 
 
 def _row_params(reservation: Reservation, period: str) -> list:
@@ -194,10 +244,45 @@ def _refusal(reservation: Reservation, plan: PlanInfo, period: str, now: datetim
     )
 
 
-def quota_settle(*, reservation: Reservation, actual_tokens: int) -> None:
-    """Release the reservation and count what was actually billed (0 when nothing reached a provider)."""
-    for period in PERIODS:
-        _change(reservation, period, reserved=-reservation.tokens, used=actual_tokens)
+def quota_settle(*, reservation: Reservation, actual_tokens: int) -> bool:
+    """Release the reservation and count what was actually billed (0 when nothing reached a provider).
+
+    False when ``quota_reclaim`` released it first (the call outlived the reclaim timeout): the billed tokens
+    are still counted, nothing is released twice."""
+    ops = connection.ops
+    rows = [reservation.user_id, ops.adapt_datefield_value(reservation.day_start),
+            ops.adapt_datefield_value(reservation.month_start)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_SETTLE_SQL_POSTGRESQL, [reservation.ledger_id, actual_tokens, *rows])
+            return bool(cursor.fetchone()[0])
+        cursor.execute(_UNLEDGER_SQL, [reservation.ledger_id])
+        released = cursor.rowcount == 1
+        cursor.execute(_SETTLE_SQL, [reservation.tokens if released else 0, actual_tokens, *rows])
+        return released
+
+
+@dataclass(frozen=True)
+class Reclaimed:
+    reservations: int
+    tokens: int
+
+
+def quota_reclaim(*, older_than: timedelta, now: datetime | None = None) -> Reclaimed:
+    """Give back the reservations held longer than ``older_than``: their process died before settling.
+
+    ``older_than`` must exceed the longest call (every fallback provider's timeout in turn, plus a page fetch),
+    or a live call's reservation is released early (it still counts its usage when it settles)."""
+    cutoff = (now or timezone.now()) - older_than
+    stale = QuotaReservation.objects.filter(created_at__lt=cutoff).order_by("id")
+    reservations = tokens = 0
+    for row in stale.values("id", "user_id", "day_start", "month_start", "tokens").iterator():
+        reservation = Reservation(row["user_id"], row["day_start"], row["month_start"], row["tokens"], row["id"])
+        if quota_settle(reservation=reservation, actual_tokens=0):
+            logger.warning("quota reservation reclaimed: user %s, %s tokens held since before %s",
+                           reservation.user_id, reservation.tokens, cutoff.isoformat(timespec="seconds"))
+            reservations, tokens = reservations + 1, tokens + reservation.tokens
+    return Reclaimed(reservations=reservations, tokens=tokens)
 
 
 def quota_status(*, user: AbstractBaseUser, plan: PlanInfo | None = None, now: datetime | None = None) -> QuotaStatus:
