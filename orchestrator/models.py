@@ -36,6 +36,7 @@ class Draft(models.Model):
     class Kind(models.TextChoices):
         CV = "cv"
         COVER_LETTER = "cover_letter"
+        INTERVIEW_PREP = "interview_prep"
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts")
     job = models.ForeignKey(JobPosting, on_delete=models.CASCADE, related_name="drafts")
@@ -45,6 +46,10 @@ class Draft(models.Model):
     tone = models.CharField(max_length=20, blank=True, default="")
     model = models.CharField(max_length=100, blank=True, default="")
     usage_log = models.ForeignKey("usage.AIProviderUsageLog", null=True, blank=True, on_delete=models.SET_NULL)
+    revises = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions",
+        help_text="The draft this one revises (POST drafts/{id}/revise); empty for a first draft.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

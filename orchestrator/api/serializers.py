@@ -89,6 +89,15 @@ class CoverLetterRequestSerializer(serializers.Serializer):
     )
 
 
+class ExportQuerySerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=("pdf", "docx", "md"), help_text="The file format.")
+    paper = serializers.ChoiceField(
+        choices=("a4", "letter"), required=False,
+        help_text="Default: letter for a US/Canadian/Latin-American locale (Accept-Language, then the draft's "
+        "language tag), else a4. Ignored by md.",
+    )
+
+
 class _ProviderTypeMixin(serializers.Serializer):
     provider_type = serializers.SerializerMethodField(
         help_text="The provider that answered (`mock` is an offline test double, not an LLM); null: no model call."

@@ -6,13 +6,18 @@ Every view here is authenticated (token or session), throttled per user by the p
 """
 
 from collections.abc import Callable
+from urllib.parse import quote
 
 from django.contrib.auth import authenticate
 from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.utils.text import slugify
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -26,7 +31,7 @@ from orchestrator.api import serializers as s
 from orchestrator.api.schema import AI_ERRORS, READ_ERRORS
 from orchestrator.api.throttling import PlanRateThrottle, TokenEndpointThrottle
 from orchestrator.models import Draft, JobPosting
-from orchestrator.services import drafting, extraction, profiles
+from orchestrator.services import drafting, exports, extraction, profiles
 from orchestrator.services.usage import usage_me
 
 
@@ -117,9 +122,34 @@ class JobPostingViewSet(EndUserMixin, mixins.ListModelMixin, mixins.RetrieveMode
         return JobPosting.objects.filter(owner=self.request.user).select_related("usage_log")
 
 
+class JsonOnlyNegotiation(BaseContentNegotiation):
+    """Errors in JSON whatever the query says: DRF reads ``?format=`` as a renderer choice (a 404 for
+    ``pdf``), while the export route uses it to name the file format."""
+
+    def select_renderer(self, request: Request, renderers: list, format_suffix: str | None = None) -> tuple:
+        return renderers[0], renderers[0].media_type
+
+
+def attachment(filename: str) -> str:
+    """``attachment; filename="ascii"`` for every client, plus RFC 6266's ``filename*`` when the name is not
+    ASCII (a Vietnamese or Greek name stays readable in the browsers that support it)."""
+    stem, _, ext = filename.rpartition(".")
+    ascii_name = f"{slugify(stem) or 'draft'}.{ext}"
+    header = f'attachment; filename="{ascii_name}"'
+    return header if ascii_name == filename else f"{header}; filename*=UTF-8''{quote(filename)}"
+
+
+EXPORT_RESPONSES = {
+    (200, content_type.split(";")[0]): OpenApiResponse(
+        OpenApiTypes.STR if name == "md" else OpenApiTypes.BINARY, description=f"The draft as {name}, as an attachment."
+    )
+    for name, content_type in exports.CONTENT_TYPES.items()
+}
+
+
 @extend_schema(responses={200: s.DraftSerializer, **error_responses(*READ_ERRORS)}, tags=["drafts"])
 class DraftViewSet(EndUserMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Your CV and cover-letter drafts, newest first."""
+    """Your CV, cover-letter and interview-preparation drafts, newest first."""
 
     serializer_class = s.DraftSerializer
     queryset = Draft.objects.none()
@@ -127,6 +157,24 @@ class DraftViewSet(EndUserMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     def get_queryset(self) -> QuerySet[Draft]:
         return Draft.objects.filter(owner=self.request.user).select_related("usage_log")
+
+    @extend_schema(
+        summary="Download a draft as PDF, DOCX or Markdown (no model call, no quota)",
+        parameters=[s.ExportQuerySerializer], responses={**EXPORT_RESPONSES, **error_responses(400, *READ_ERRORS)},
+    )
+    @action(detail=True, methods=["get"], url_path="export", content_negotiation_class=JsonOnlyNegotiation)
+    def export(self, request: Request, pk: str) -> HttpResponse:
+        """The CV or letter typeset with a bundled font (every script the drafts hold). Paper: `paper`, else
+        Letter for a US/Canadian/Latin-American locale (Accept-Language, then the draft's language), else A4."""
+        query = s.ExportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        file = exports.draft_export(
+            user=request.user, draft_id=int(pk), file_format=query.validated_data["format"],
+            paper=query.validated_data.get("paper"), locale=request.headers.get("Accept-Language", ""),
+        )
+        response = HttpResponse(file.content, content_type=file.content_type)
+        response["Content-Disposition"] = attachment(file.filename)
+        return response
 
 
 class ProfileView(EndUserMixin, APIView):
