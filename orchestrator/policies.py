@@ -11,6 +11,8 @@ MAX_OUTPUT_TOKENS: dict[str, int] = {
     Task.EXTRACTION: 2048,
     Task.CV_DRAFT: 4096,
     Task.COVER_LETTER: 2048,
+    Task.INTERVIEW_PREP: 4096,
+    Task.REVISION: 4096,  # a revised CV is as long as a first one
 }
 
 # Seconds an answer stays in the response cache; a task absent here is never cached. Extraction only: the

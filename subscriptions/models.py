@@ -8,6 +8,8 @@ class Task(models.TextChoices):
     EXTRACTION = "extraction", "Job extraction"
     CV_DRAFT = "cv_draft", "CV draft"
     COVER_LETTER = "cover_letter", "Cover letter"
+    INTERVIEW_PREP = "interview_prep", "Interview preparation"
+    REVISION = "revision", "Draft revision"
 
 
 class Plan(models.Model):
