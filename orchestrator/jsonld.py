@@ -1,10 +1,11 @@
 """JobPosting JSON-LD on a page → our posting schema (orchestrator.tasks.job_posting.JobPostingData).
 
 Real pages put JSON-LD in odd shapes: a list of nodes, an ``@graph``, a posting nested under
-``mainEntity``, ``@type`` as a list or a full IRI, organisations given by ``@id`` reference only,
-a salary as a bare string beside ``salaryCurrency``. Every fact is taken as written; what the
-JSON-LD does not state stays null — nothing is inferred (no country from a city, no period for a
-bare salary figure).
+``mainEntity``, ``@type`` as a list or a full IRI, organisations and places given by ``@id`` reference
+only, a salary as a bare string beside ``salaryCurrency``. Every fact is taken as written and normalised
+(orchestrator.normalization); what the JSON-LD does not state, or states in a form that cannot be
+normalised, stays null — nothing is inferred (no country from a city, no period for a bare salary figure).
+Each reader below says which JSON-LD shapes it takes.
 """
 
 import json
@@ -16,10 +17,13 @@ from lxml import etree
 
 from core.parsers import MAX_DEPTH, nested_deeper_than
 from core.text import storable
+from orchestrator.normalization.languages import language_code, locale_for
+from orchestrator.normalization.money import amount, currency_code
+from orchestrator.normalization.places import country_code
+from orchestrator.normalization.text import html_to_text
 from orchestrator.tasks.job_posting import JobPostingData, normalize_employment_types
 
 Node = dict[str, Any]
-_NUMBER = re.compile(r"-?\d[\d,\s]*(?:\.\d+)?")
 
 
 def _types(node: Node) -> set[str]:
@@ -69,6 +73,7 @@ def find_job_postings(document: lxml.html.HtmlElement) -> tuple[list[Node], dict
 
 
 def _text(value: Any) -> str | None:
+    """A string, a number, the first of a list, or a typed object's ``name`` / ``@value``."""
     if isinstance(value, list):
         value = next((item for item in value if item not in (None, "")), None)
     if isinstance(value, dict):
@@ -80,37 +85,35 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def _html_to_text(value: Any) -> str | None:
-    text = _text(value)
-    if not text or "<" not in text:
-        return text
-    fragment = lxml.html.fragment_fromstring(text, create_parent="div")
-    for br in fragment.iter("br", "p", "li", "div"):
-        br.tail = "\n" + (br.tail or "")
-    return re.sub(r"\n\s*\n+", "\n", fragment.text_content()).strip() or None
-
-
 def _items(value: Any) -> list[str]:
-    """A list of strings from a string (one item per line or bullet), a list, or a typed object."""
+    """A list of strings from a string (one item per line or bullet; HTML or escaped HTML), a list, or a
+    typed object (its ``name``)."""
     values = value if isinstance(value, list) else [value]
     items: list[str] = []
     for item in values:
-        text = _html_to_text(item)
+        text = html_to_text(_text(item))
         if text:
             items.extend(part.strip(" -•*\t") for part in re.split(r"\n|•", text) if part.strip(" -•*\t"))
     return items
 
 
 def _resolve(value: Any, by_id: dict[str, Node]) -> Any:
-    if isinstance(value, list):
-        value = value[0] if value else None
+    """A node, or the node an ``{"@id": …}`` reference names (when the page defines it)."""
     if isinstance(value, dict) and set(value) <= {"@id", "@type"} and value.get("@id") in by_id:
         return by_id[value["@id"]]
     return value
 
 
+def _all(value: Any, by_id: dict[str, Node]) -> list[Any]:
+    """One value or a list of them, references resolved, empties dropped."""
+    values = value if isinstance(value, list) else [value]
+    return [_resolve(item, by_id) for item in values if item not in (None, "", {})]
+
+
 def _company(node: Node, by_id: dict[str, Node]) -> dict[str, Any] | None:
-    organisation = _resolve(node.get("hiringOrganization"), by_id)
+    """``hiringOrganization``: an Organization (``name`` or ``legalName``; ``url`` or ``sameAs``), an
+    ``@id`` reference to one, or a bare name; the first of a list."""
+    organisation = next(iter(_all(node.get("hiringOrganization"), by_id)), None)
     if isinstance(organisation, str):
         return {"name": organisation.strip() or None, "url": None}
     if not isinstance(organisation, dict):
@@ -120,68 +123,87 @@ def _company(node: Node, by_id: dict[str, Node]) -> dict[str, Any] | None:
     return {"name": name, "url": url} if name or url else None
 
 
-def _location(place: Any, by_id: dict[str, Node]) -> dict[str, Any] | None:
-    place = _resolve(place, by_id)
+def _location(place: Any, by_id: dict[str, Node], language: str | None) -> dict[str, Any] | None:
+    """A Place whose ``address`` is a PostalAddress (``addressLocality``, ``addressRegion``, ``addressCountry``
+    as a code, a name in any language or a Country object), a string, or an ``@id`` reference; a bare
+    string place; a Place with only a ``name``."""
     if isinstance(place, str):
         return {"raw": place}
     if not isinstance(place, dict):
         return None
     address = _resolve(place.get("address"), by_id)
+    if isinstance(address, list):
+        address = next(iter(_all(address, by_id)), None)
     if isinstance(address, str):
         return {"raw": address}
     if not isinstance(address, dict):
         return {"raw": _text(place.get("name"))} if place.get("name") else None
     parts = ("streetAddress", "addressLocality", "addressRegion", "postalCode", "addressCountry")
     raw = ", ".join(text for text in (_text(address.get(p)) for p in parts) if text)
-    country = _text(address.get("addressCountry"))
+    country = _resolve(address.get("addressCountry"), by_id)
     return {
         "city": _text(address.get("addressLocality")),
         "region": _text(address.get("addressRegion")),
-        "country_code": country if country and len(country) == 2 else None,
+        "country_code": country_code(_text(country), language=language),
         "raw": raw or None,
     }
 
 
-def _locations(node: Node, by_id: dict[str, Node]) -> list[dict[str, Any]]:
-    places = node.get("jobLocation")
-    places = places if isinstance(places, list) else [places]
-    return [location for location in (_location(p, by_id) for p in places if p) if location]
+def _locations(node: Node, by_id: dict[str, Node], language: str | None) -> list[dict[str, Any]]:
+    """``jobLocation``: one place or a list of them (see ``_location``)."""
+    places = (_location(place, by_id, language) for place in _all(node.get("jobLocation"), by_id))
+    return [place for place in places if place]
 
 
-def _number(value: Any) -> int | float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return value
-    if isinstance(value, str) and (match := _NUMBER.search(value)):
-        number = float(re.sub(r"[,\s]", "", match.group()))
-        return int(number) if number.is_integer() else number
-    return None
+def _applicant_locations(node: Node, by_id: dict[str, Node], language: str | None) -> list[dict[str, Any]]:
+    """``applicantLocationRequirements``: a Country, a State or an AdministrativeArea (by ``name``), a bare
+    name, or a list of them. A Country, or an area whose name is a country, gives ``country_code``; any
+    other area (a State, "EMEA") gives ``region``."""
+    found = []
+    for area in _all(node.get("applicantLocationRequirements"), by_id):
+        name = _text(area)
+        if not name:
+            continue
+        types = _types(area) if isinstance(area, dict) else set()
+        code = None if "State" in types else country_code(name, language=language)
+        found.append({"country_code": code, "region": None if code else name, "raw": name})
+    return found
 
 
-def _salary(node: Node) -> dict[str, Any] | None:
-    """From ``baseSalary`` only: a MonetaryAmount, or a bare number/string (then min = max)."""
-    amount = node.get("baseSalary")
-    if amount is None or amount == "":
+def _figure(value: Any) -> str | None:
+    return _text(value) if not isinstance(value, dict) else None
+
+
+def _salary(node: Node, locale: str) -> dict[str, Any] | None:
+    """``baseSalary``: a MonetaryAmount whose ``value`` is a QuantitativeValue (``minValue``/``maxValue``
+    are the range and win over ``value``; a bound not stated stays null; a lone ``value`` is one figure,
+    min = max; ``unitText`` the period) or a number or text; or a bare number or text beside
+    ``salaryCurrency``. Amounts are read in the page's ``locale`` (orchestrator.normalization.money)."""
+    salary = next(iter(_all(node.get("baseSalary"), {})), None)
+    if salary is None:
         return None
     currency = _text(node.get("salaryCurrency"))
-    if not isinstance(amount, dict):
-        value = _number(_text(amount))
-        return {"currency": currency, "min": value, "max": value, "period": None, "raw": _text(amount)}
-    currency = _text(amount.get("currency")) or currency
-    value = amount.get("value")
-    if not isinstance(value, dict):
-        figure = _number(value)
-        return {"currency": currency, "min": figure, "max": figure, "period": None, "raw": _text(value)}
-    low = _number(value.get("minValue", value.get("value")))
-    high = _number(value.get("maxValue", value.get("value")))
-    period = _text(value.get("unitText"))
-    figures = "-".join(dict.fromkeys(str(figure) for figure in (low, high) if figure is not None))
-    raw = " ".join(part for part in (currency, figures, f"per {period}" if period else "") if part)
-    return {"currency": currency, "min": low, "max": high, "period": period, "raw": raw or None}
+    if not isinstance(salary, dict):
+        figure = amount(salary, locale=locale)
+        return {"currency": currency_code(currency, locale=locale), "min": figure, "max": figure, "period": None,
+                "raw": _text(salary)}
+    currency = _text(salary.get("currency")) or currency
+    value = salary.get("value")
+    quantity = value if isinstance(value, dict) else {"value": value}
+    low, high = quantity.get("minValue"), quantity.get("maxValue")
+    if low in (None, "") and high in (None, ""):
+        low = high = quantity.get("value")
+    period = _text(quantity.get("unitText")) or _text(salary.get("unitText"))
+    written = _figure(quantity.get("value")) or "-".join(filter(None, map(_figure, (quantity.get("minValue"),
+                                                                                    quantity.get("maxValue")))))
+    raw = " ".join(part for part in (currency, written, f"per {period}" if period else "") if part)
+    return {"currency": currency_code(currency, locale=locale), "min": amount(low, locale=locale),
+            "max": amount(high, locale=locale), "period": period, "raw": raw or None}
 
 
 def _requirements(node: Node) -> list[str]:
+    """``qualifications``, ``educationRequirements`` and ``experienceRequirements`` (text, lists, or an
+    OccupationalExperienceRequirements with ``monthsOfExperience``)."""
     items = _items(node.get("qualifications")) + _items(node.get("educationRequirements"))
     experience = node.get("experienceRequirements")
     if isinstance(experience, dict) and experience.get("monthsOfExperience") is not None:
@@ -192,21 +214,32 @@ def _requirements(node: Node) -> list[str]:
 
 
 def _language(node: Node, document: lxml.html.HtmlElement) -> str | None:
-    language = _text(node.get("inLanguage")) or document.get("lang")
-    return language.split("-")[0].lower() if language else None
+    """``inLanguage`` (a BCP 47 tag or a Language object's ``name``), else the page's ``<html lang>``."""
+    return language_code(_text(node.get("inLanguage"))) or language_code(document.get("lang"))
+
+
+def _remote(node: Node) -> bool:
+    """``jobLocationType`` TELECOMMUTE (one value or a list)."""
+    types = node.get("jobLocationType")
+    return any(str(kind).strip().upper() == "TELECOMMUTE" for kind in (types if isinstance(types, list) else [types]))
 
 
 def posting_from_jsonld(node: Node, by_id: dict[str, Node], document: lxml.html.HtmlElement) -> JobPostingData:
-    """Map one JobPosting node onto our schema; what it does not state stays null."""
-    location_type = _text(node.get("jobLocationType")) or ""
+    """Map one JobPosting node onto our schema; what it does not state stays null. Amounts are read in the
+    locale of the posting's language and first country (``1.234`` is 1234 in German)."""
+    language = _language(node, document)
+    locations = _locations(node, by_id, language)
+    applicants = _applicant_locations(node, by_id, language)
+    country = next((place.get("country_code") for place in locations + applicants if place.get("country_code")), None)
     apply_url = _text(node.get("url")) if node.get("directApply") is True else None
     return JobPostingData.model_validate({
         "title": _text(node.get("title")) or _text(node.get("name")),
         "company": _company(node, by_id),
-        "locations": _locations(node, by_id),
-        "work_mode": "remote" if location_type.upper() == "TELECOMMUTE" else None,
+        "locations": locations,
+        "applicant_locations": applicants,
+        "work_mode": "remote" if _remote(node) else None,
         "employment_type": normalize_employment_types(node.get("employmentType")),
-        "salary": _salary(node),
+        "salary": _salary(node, locale_for(language=language, country=country)),
         "skills_required": _items(node.get("skills")),
         "responsibilities": _items(node.get("responsibilities")),
         "requirements": _requirements(node),
@@ -214,8 +247,8 @@ def posting_from_jsonld(node: Node, by_id: dict[str, Node], document: lxml.html.
         "date_posted": _text(node.get("datePosted")),
         "application_deadline": _text(node.get("validThrough")),
         "apply_url": apply_url,
-        "language": _language(node, document),
-        "description_text": _html_to_text(node.get("description")),
+        "language": language,
+        "description_text": html_to_text(_text(node.get("description"))),
     })
 
 

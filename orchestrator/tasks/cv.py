@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from orchestrator.tasks.base import KeywordCoverage, TaskDefinition, mentions, strings_in, wrap_untrusted
 from orchestrator.tasks.json_resume import Resume, Text
+from orchestrator.tasks.lenient import LenientOutput
 from subscriptions.models import Task
 
 BASICS_FACTS = ("name", "email", "phone", "url", "location")
@@ -32,13 +33,20 @@ class Change(BaseModel):
     reason: Text = None
 
 
-class CvDraftOutput(BaseModel):
+class CvDraftOutput(LenientOutput):
+    """The model's answer. Its dates, URLs and e-mail addresses are tidied before validation ("Present" is an
+    open end, "Jan 2020" is 2020-01); one it wrote in no usable form is dropped with a warning, never a 502."""
+
+    DATE_FIELDS = frozenset({"startDate", "endDate", "date", "releaseDate"})
+    URL_FIELDS = frozenset({"url"})
+    EMAIL_FIELDS = frozenset({"email"})
+
     resume: Resume
     changes: list[Change] = []
 
 
 class CvContent(CvDraftOutput):
-    """A saved CV draft: the model's answer after the profile checks."""
+    """A saved CV draft: the model's answer after the tidying and the profile checks."""
 
     warnings: list[str]
     keyword_coverage: KeywordCoverage

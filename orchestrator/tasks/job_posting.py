@@ -1,15 +1,22 @@
 """Task: extract a job posting (DESIGN.md §7). Field names follow schema.org's JobPosting.
 
 The output model is lenient where the meaning is clear ("Full-time" → FULL_TIME, "Remote" → remote,
-"us" → US, a date-time → its date part as written) and strict about types, so a repair is asked for
-only when the answer is really unusable. Anything the posting does not state is null or an empty list.
+"Deutschland" → DE, "80k" → 80000, a date-time → its date part as written, "N/A" → null; see
+orchestrator.normalization) and strict about types, so a repair is asked for only when the answer is
+really unusable. A value that cannot be normalised is null. Anything the posting does not state is null
+or an empty list. The same model validates what orchestrator.jsonld reads from a page.
 """
 
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
+from orchestrator.normalization import places
+from orchestrator.normalization.dates import calendar_date
+from orchestrator.normalization.languages import language_code
+from orchestrator.normalization.money import amount, currency_code
+from orchestrator.normalization.text import is_absent, web_url
 from orchestrator.tasks.base import TaskDefinition, wrap_untrusted
 from subscriptions.models import Task
 
@@ -19,30 +26,19 @@ EMPLOYMENT_ALIASES = {"CONTRACT": "CONTRACTOR", "INTERNSHIP": "INTERN", "TEMP": 
 SALARY_PERIODS = ("HOUR", "DAY", "WEEK", "MONTH", "YEAR")
 WORK_MODES = ("onsite", "hybrid", "remote")
 SENIORITIES = ("intern", "junior", "mid", "senior", "lead", "executive")
-ISO_DATE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
 
 
 def _clean_text(value: Any) -> Any:
     if isinstance(value, str):
-        value = value.strip()
-        return value or None
+        return None if is_absent(value) else value.strip()
     return value
 
 
-def _date_part(value: Any) -> Any:
-    """The date part of an ISO date or date-time, as written (no time-zone conversion); else null."""
-    if isinstance(value, str):
-        match = ISO_DATE.match(value)
-        return match.group(1) if match else None
-    return value
+def _lenient(normalize: Any) -> Any:
+    """A validator that normalises text (``normalize``) and passes other types on to the type check."""
 
-
-def _upper_code(length: int) -> Any:
     def validate(value: Any) -> Any:
-        if isinstance(value, str):
-            value = value.strip().upper()
-            return value if len(value) == length and value.isalpha() else None
-        return value
+        return normalize(value) if isinstance(value, str) else value
 
     return validate
 
@@ -58,14 +54,6 @@ def _choice(options: tuple[str, ...], aliases: dict[str, str] | None = None) -> 
         return value
 
     return validate
-
-
-def _language(value: Any) -> Any:
-    """An ISO 639 code ("en", "de"; "en-US" → "en"); anything else is null."""
-    if isinstance(value, str):
-        code = value.strip().lower().replace("_", "-").split("-")[0]
-        return code if re.fullmatch(r"[a-z]{2,3}", code) else None
-    return value
 
 
 def _text_list(value: Any) -> Any:
@@ -91,25 +79,39 @@ def normalize_employment_types(value: Any) -> list[str]:
 
 Text = Annotated[str | None, BeforeValidator(_clean_text)]
 TextList = Annotated[list[str], BeforeValidator(_text_list)]
-IsoDate = Annotated[str | None, BeforeValidator(_date_part), Field(description="YYYY-MM-DD, as written")]
+IsoDate = Annotated[
+    str | None, BeforeValidator(_lenient(calendar_date)),
+    Field(description="YYYY-MM-DD (of a date-time, the date part as written); null when it is no real date"),
+]
+Url = Annotated[str | None, BeforeValidator(_lenient(web_url)), Field(description="An http(s) URL")]
+Amount = Annotated[
+    int | float | None, BeforeValidator(_lenient(amount)),
+    Field(description="The full amount (80k → 80000; 1,2 Mio. → 1200000); null when not stated"),
+]
 
 
 class Company(BaseModel):
     name: Text = None
-    url: Text = None
+    url: Url = None
 
 
 class Location(BaseModel):
     city: Text = None
     region: Text = None
-    country_code: Annotated[str | None, BeforeValidator(_upper_code(2)), Field(description="ISO 3166-1 alpha-2")] = None
+    country_code: Annotated[
+        str | None, BeforeValidator(_lenient(places.country_code)),
+        Field(description="ISO 3166-1 alpha-2 (a country name in any language is converted; unknown: null)"),
+    ] = None
     raw: Text = Field(default=None, description="The location as written")
 
 
 class Salary(BaseModel):
-    currency: Annotated[str | None, BeforeValidator(_upper_code(3)), Field(description="ISO 4217")] = None
-    min: int | float | None = None
-    max: int | float | None = None
+    """A range is ``min``-``max``; a bound the posting does not state is null (a lower bound alone has no
+    ``max``). One stated figure is ``min`` = ``max``."""
+
+    currency: Annotated[str | None, BeforeValidator(_lenient(currency_code)), Field(description="ISO 4217")] = None
+    min: Amount = None
+    max: Amount = None
     period: Annotated[
         Literal[SALARY_PERIODS] | None,  # type: ignore[valid-type]
         BeforeValidator(_choice(SALARY_PERIODS, {"hourly": "HOUR", "daily": "DAY", "weekly": "WEEK",
@@ -121,7 +123,15 @@ class Salary(BaseModel):
 class JobPostingData(BaseModel):
     title: Text = None
     company: Company | None = None
-    locations: list[Location] = []
+    locations: list[Location] = Field(
+        default=[], description="Where the job is. A remote job that names no place of its own takes the "
+        "countries of applicant_locations.",
+    )
+    applicant_locations: list[Location] = Field(
+        default=[], description="Where applicants may live or work from (schema.org applicantLocationRequirements"
+        ", mostly for remote jobs), apart from the job's own locations: a country as country_code, a state or "
+        "another area as region, each with its name in raw.",
+    )
     work_mode: Annotated[
         Literal[WORK_MODES] | None,  # type: ignore[valid-type]
         BeforeValidator(_choice(WORK_MODES, {"telecommute": "remote", "inoffice": "onsite"})),
@@ -142,9 +152,19 @@ class JobPostingData(BaseModel):
     keywords: TextList = Field(default=[], description="Short search keywords the posting itself uses")
     date_posted: IsoDate = None
     application_deadline: IsoDate = None
-    apply_url: Text = None
-    language: Annotated[str | None, BeforeValidator(_language), Field(description="ISO 639-1 code")] = None
+    apply_url: Url = None
+    language: Annotated[
+        str | None, BeforeValidator(_lenient(language_code)), Field(description="ISO 639-1 code (en-US → en)")
+    ] = None
     description_text: Text = None
+
+    @model_validator(mode="after")
+    def _remote_job_country(self) -> "JobPostingData":
+        """A remote job with no place of its own is located, for its country, where its applicants may be."""
+        if self.work_mode == "remote" and not self.locations:
+            self.locations = [Location(country_code=place.country_code, raw=place.raw)
+                              for place in self.applicant_locations if place.country_code]
+        return self
 
 
 class PostingGaps(BaseModel):
@@ -163,8 +183,11 @@ Rules:
 - Copy names, titles, numbers and dates exactly as written, typos included.
 - employment_type: schema.org values (FULL_TIME, PART_TIME, CONTRACTOR, TEMPORARY, INTERN, VOLUNTEER,
   PER_DIEM, OTHER), only when stated. work_mode: remote, hybrid or onsite, only when stated.
-- salary: only from a stated pay figure; min = max when one figure is given; period HOUR, DAY, WEEK,
-  MONTH or YEAR only when stated. Dates as YYYY-MM-DD.
+- salary: only from a stated pay figure, as the full amount (80k is 80000); min = max when one figure is
+  given; a lower or upper bound alone leaves the other null; period HOUR, DAY, WEEK, MONTH or YEAR only
+  when stated. Dates as YYYY-MM-DD.
+- locations: where the job is; applicant_locations: where applicants may live or work from, only when
+  stated (remote jobs). country_code: ISO 3166-1 alpha-2.
 - skills_required / skills_nice_to_have: short skill names as the posting lists them.
 - description_text: a faithful plain-text summary of the posting in its own language, at most 80 words.
 - If the input holds several postings, extract the first one only.

@@ -21,7 +21,7 @@ POSTING = ("We are hiring a Senior Python Developer at Initech in Berlin. Full-t
            "a year. You know Django and PostgreSQL; Kubernetes is a plus.")
 EXTRACTED = {
     "title": "Senior Python Developer", "company": {"name": "Initech", "url": None},
-    "locations": [{"city": "Berlin", "region": None, "country_code": None, "raw": "Berlin"}],
+    "locations": [{"city": "Berlin", "region": None, "country_code": None, "raw": "Berlin"}], "applicant_locations": [],
     "work_mode": "hybrid", "employment_type": ["FULL_TIME"], "seniority": "senior",
     "salary": {"currency": "EUR", "min": 70000, "max": 85000, "period": "YEAR", "raw": "EUR 70,000-85,000 a year"},
     "skills_required": ["Python", "Django", "PostgreSQL"], "skills_nice_to_have": ["Kubernetes"],

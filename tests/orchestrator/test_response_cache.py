@@ -161,6 +161,7 @@ def test_it_calls_the_provider_every_time_when_the_cache_is_switched_off(
 def test_it_never_caches_a_draft(user: Any, provider_requests: list) -> None:
     Profile.objects.create(owner=user, data={"basics": {"name": "Ada Lovelace", "summary": "Backend developer, "
                                                                                           "Python and Django."}})
+    queue_reply({**EXTRACTED, "description_text": POSTING})  # a job with enough text to draft from
     job = extract(user)
     letter = {"greeting": "Dear Initech team,", "paragraphs": ["I build Python services."], "closing": "Regards,",
               "signature": "Ada Lovelace"}

@@ -3,7 +3,11 @@
 import copy
 from typing import Any
 
-from orchestrator.tasks.cv import enforce_profile_facts
+import pytest
+from pydantic import ValidationError
+
+from orchestrator.tasks.cv import CvDraftOutput, enforce_profile_facts
+from orchestrator.tasks.json_resume import Resume
 
 PROFILE: dict[str, Any] = {
     "basics": {"name": "Ada Lovelace", "label": "Engineer"},
@@ -101,3 +105,43 @@ def test_it_restores_contact_details_and_fills_what_the_model_left_out_silently(
                                 "url": None, "location": None, "label": "Python engineer"}
     assert resume["work"][0]["endDate"] == "2023-06"
     assert warnings == ["basics.email was 'ada.lovelace@gmail.com'; restored to 'ada@example.com' from the profile."]
+
+
+@pytest.mark.parametrize(("written", "stored"), [
+    ("2020", "2020"), ("2020-03", "2020-03"), ("2020-03-15", "2020-03-15"), ("Jan 2020", "2020-01"),
+    ("03/2020", "2020-03"), ("2020/03", "2020-03"), ("März 2021", "2021-03"), ("15/03/2020", "2020-03-15"),
+    ("Present", None), ("current", None), ("now", None), ("heute", None), ("N/A", None), ("", None), (None, None),
+])
+def test_the_model_date_styles_are_stored_normalised_without_a_warning(written: Any, stored: Any) -> None:
+    output = CvDraftOutput.model_validate({"resume": {"projects": [{"name": "P", "endDate": written}]}})
+
+    assert output.resume.projects[0].endDate == stored
+    assert output.tidy_warnings == []
+
+
+@pytest.mark.parametrize("written", ["Spring 2020", "01/02/2020", "Q1 2020", "last year", "2020-13"])
+def test_a_date_in_no_usable_form_is_dropped_with_a_warning_not_refused(written: str) -> None:
+    output = CvDraftOutput.model_validate({"resume": {"projects": [{"name": "P", "startDate": written}]}})
+
+    assert output.resume.projects[0].startDate is None
+    assert output.tidy_warnings == [
+        f"resume.projects[0].startDate was {written!r}, not a date (YYYY, YYYY-MM or YYYY-MM-DD): dropped."]
+
+
+def test_loose_urls_emails_and_absent_values_are_tidied() -> None:
+    output = CvDraftOutput.model_validate({"resume": {
+        "basics": {"name": "Ada", "email": "ada@example.com.", "url": "ada.dev", "phone": "N/A",
+                   "profiles": [{"network": "LinkedIn", "url": "linkedin.com/in/ada"}]},
+        "work": [{"name": "A", "url": "not a site", "highlights": ["N/A", "Shipped X"]}],
+    }})
+
+    basics = output.resume.basics
+    assert (basics.email, basics.url, basics.phone) == ("ada@example.com", "https://ada.dev", None)
+    assert basics.profiles[0].url == "https://linkedin.com/in/ada"
+    assert (output.resume.work[0].url, output.resume.work[0].highlights) == (None, ["Shipped X"])
+    assert output.tidy_warnings == ["resume.work[0].url was 'not a site', not an http(s) URL: dropped."]
+
+
+def test_the_profile_itself_is_still_validated_strictly() -> None:
+    with pytest.raises(ValidationError):
+        Resume.model_validate({"work": [{"startDate": "last year"}]})
