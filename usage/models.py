@@ -131,3 +131,94 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+class UsageRollupDay(models.Model):
+    """A day (in ``TIME_ZONE``) whose rollup rows are complete: written once, with them, in one transaction.
+
+    Its rollup is not recomputed afterwards (its raw rows may be pruned, ``pruned_at``), so the rollup keeps
+    the history of pruned days. See ``usage.rollup``.
+    """
+
+    day = models.DateField(unique=True)
+    raw_rows = models.PositiveBigIntegerField(default=0, help_text="Raw rows the rollup of this day counted.")
+    rolled_up_at = models.DateTimeField(default=timezone.now)
+    pruned_at = models.DateTimeField(null=True, blank=True, help_text="When usage_prune deleted its raw rows.")
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.raw_rows} rows"
+
+
+class UsageDailyRollup(models.Model):
+    """The usage measures (``usage.measures``) of one day, provider, model and task."""
+
+    day = models.DateField()
+    provider_type = models.CharField(max_length=20, blank=True, default="")
+    model = models.CharField(max_length=100, blank=True, default="")
+    task_type = models.CharField(max_length=30, blank=True, default="")
+    calls = models.BigIntegerField(default=0)
+    attempts = models.BigIntegerField(default=0)
+    successes = models.BigIntegerField(default=0)
+    errors = models.BigIntegerField(default=0)
+    quota_exceeded = models.BigIntegerField(default=0)
+    cache_hits = models.BigIntegerField(default=0)
+    unpriced_calls = models.BigIntegerField(default=0)
+    input_tokens = models.BigIntegerField(default=0)
+    output_tokens = models.BigIntegerField(default=0)
+    total_tokens = models.BigIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=30, decimal_places=10, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "provider_type", "model", "task_type"], name="one_rollup_per_group")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.provider_type}/{self.model} {self.task_type}"
+
+
+class UsageDailyUserRollup(models.Model):
+    """Calls, tokens and cost of one day, user, provider and task: the dashboard's top users."""
+
+    day = models.DateField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    provider_type = models.CharField(max_length=20, blank=True, default="")
+    task_type = models.CharField(max_length=30, blank=True, default="")
+    calls = models.BigIntegerField(default=0)
+    total_tokens = models.BigIntegerField(default=0)
+    cost_usd = models.DecimalField(max_digits=30, decimal_places=10, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "user", "provider_type", "task_type"], name="one_user_rollup_per_group"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} user {self.user_id} {self.provider_type} {self.task_type}"
+
+
+class UsageLatencyRollup(models.Model):
+    """How many attempts of one day, provider, model and task fell in one latency bucket (``usage.measures``)."""
+
+    day = models.DateField()
+    provider_type = models.CharField(max_length=20, blank=True, default="")
+    model = models.CharField(max_length=100, blank=True, default="")
+    task_type = models.CharField(max_length=30, blank=True, default="")
+    latency_bucket = models.PositiveIntegerField()
+    attempts = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "provider_type", "model", "task_type", "latency_bucket"],
+                name="one_latency_bucket_per_group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.provider_type}/{self.model} {self.latency_bucket} ms: {self.attempts}"
