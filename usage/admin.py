@@ -29,7 +29,15 @@ from providers.models import ProviderType
 from subscriptions.models import Task
 from usage import views
 from usage.alert_store import alerts_resolve
-from usage.models import AIProviderUsageLog, Alert, ModelPrice
+from usage.models import (
+    AIProviderUsageLog,
+    Alert,
+    ModelPrice,
+    UsageDailyRollup,
+    UsageDailyUserRollup,
+    UsageLatencyRollup,
+    UsageRollupDay,
+)
 from usage.pagination import EstimatedCountPaginator
 
 
@@ -233,3 +241,19 @@ class AlertAdmin(ReadOnlyAdminMixin, SuperAdminModelAdminMixin, admin.ModelAdmin
     def mark_resolved(self, request: HttpRequest, queryset: QuerySet[Alert]) -> None:
         count = alerts_resolve(alert_ids=queryset.values_list("pk", flat=True))
         self.message_user(request, f"{count} alert{pluralize(count)} marked resolved.")
+
+
+@admin.register(UsageRollupDay)
+class UsageRollupDayAdmin(ReadOnlyAdminMixin, SuperAdminModelAdminMixin, admin.ModelAdmin):
+    """Which days the rollup holds (``manage.py usage_rollup``) and which lost their raw rows (``usage_prune``)."""
+
+    list_display = ("day", "raw_rows", "rolled_up_at", "pruned_at")
+    date_hierarchy = "day"
+
+
+@admin.register(UsageDailyRollup, UsageDailyUserRollup, UsageLatencyRollup)
+class UsageRollupAdmin(ReadOnlyAdminMixin, SuperAdminModelAdminMixin, admin.ModelAdmin):
+    """The rollup rows behind the dashboard: written by ``usage_rollup`` only."""
+
+    list_display = ("__str__", "day", "provider_type", "task_type")
+    list_filter = ("provider_type",)
