@@ -23,6 +23,7 @@ from providers.backends._common import (
     reading_response,
     require_key,
 )
+from providers.backends._http import budgeted_transport
 from providers.base import AIProvider, ErrorCode, GenerationRequest, GenerationResult, ProviderError
 
 
@@ -33,7 +34,11 @@ class AnthropicProvider(AIProvider):
     def _client(self) -> anthropic.Anthropic:
         require_key(self._api_key)
         return anthropic.Anthropic(
-            api_key=self._api_key, base_url=self.base_url or None, timeout=self.timeout, max_retries=0
+            api_key=self._api_key,
+            base_url=self.base_url or None,
+            timeout=self.timeout,
+            max_retries=0,
+            http_client=anthropic.DefaultHttpxClient(transport=budgeted_transport()),
         )
 
     def generate(self, request: GenerationRequest) -> GenerationResult:

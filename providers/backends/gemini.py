@@ -20,18 +20,20 @@ from google.genai import errors as genai_errors
 from google.genai import types
 
 from providers.backends._common import (
+    MAX_RESPONSE_BYTES,
     VALIDATE_TIMEOUT_SECONDS,
     build_result,
     check_images,
-    connection_error,
     effective_timeout,
     reading_response,
     require_key,
     retry_after_seconds,
     status_error,
     timeout_error,
+    transport_error,
     unreadable_response,
 )
+from providers.backends._http import budgeted_transport, call_budget
 from providers.base import AIProvider, ErrorCode, GenerationRequest, GenerationResult, ProviderError
 
 RETRY_DELAY = re.compile(r'"retryDelay":\s*"(?P<seconds>[\d.]+)s"')
@@ -43,7 +45,11 @@ class GeminiProvider(AIProvider):
     @cached_property
     def _client(self) -> genai.Client:
         require_key(self._api_key)
-        options = types.HttpOptions(base_url=self.base_url or None, timeout=_milliseconds(self.timeout))
+        options = types.HttpOptions(
+            base_url=self.base_url or None,
+            timeout=_milliseconds(self.timeout),
+            httpx_client=httpx2.Client(transport=budgeted_transport()),
+        )
         return genai.Client(api_key=self._api_key, vertexai=False, http_options=options)
 
     def generate(self, request: GenerationRequest) -> GenerationResult:
@@ -84,13 +90,14 @@ class GeminiProvider(AIProvider):
 
     def _call(self, method: Callable[..., Any], timeout: float, **arguments: Any) -> Any:
         try:
-            return method(**arguments)
+            with call_budget(seconds=timeout, max_bytes=MAX_RESPONSE_BYTES):
+                return method(**arguments)
         except genai_errors.APIError as err:
             raise self._api_error(err) from None
         except httpx2.TimeoutException:
             raise timeout_error(timeout) from None
         except httpx2.TransportError as err:
-            raise connection_error(err) from None
+            raise transport_error(err) from None
         except ValueError as err:  # a body that is not JSON, or not shaped like a response
             raise unreadable_response(err) from None
 

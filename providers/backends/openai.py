@@ -23,6 +23,7 @@ from providers.backends._common import (
     reading_response,
     require_key,
 )
+from providers.backends._http import budgeted_transport
 from providers.base import AIProvider, ErrorCode, GenerationRequest, GenerationResult, ProviderError
 
 
@@ -45,7 +46,13 @@ class OpenAIProvider(AIProvider):
     @cached_property
     def _client(self) -> openai.OpenAI:
         require_key(self._api_key)
-        return openai.OpenAI(api_key=self._api_key, base_url=self.base_url or None, timeout=self.timeout, max_retries=0)
+        return openai.OpenAI(
+            api_key=self._api_key,
+            base_url=self.base_url or None,
+            timeout=self.timeout,
+            max_retries=0,
+            http_client=openai.DefaultHttpxClient(transport=budgeted_transport()),
+        )
 
     def generate(self, request: GenerationRequest) -> GenerationResult:
         check_images(request)

@@ -11,12 +11,18 @@ scripted replies; with the queue empty it answers like a healthy vendor (text ``
     server.requests[0].json["model"]; server.requests[0].headers["authorization"]
     server.stop()
 
+Misbehaving vendors (tests/faults): ``reply_trickling`` (a healthy answer a byte at a time, for longer than
+any timeout), ``reply_flooding`` (an answer of tens of megabytes, sent as fast as the client reads) and
+``reply_resetting`` (half an answer, then a TCP reset). Each stops as soon as the client hangs up.
+
 Vendors are recognised by path (``/v1/chat/completions`` → openai, ``/v1/messages`` → anthropic,
 ``…:generateContent`` → gemini) and, for the models list, by auth header.
 """
 
 import json
 import re
+import socket
+import struct
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -66,6 +72,9 @@ class ScriptedReply:
     body: bytes | Callable[[RecordedRequest], bytes] = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering: longer than the client's timeout forces a timeout
+    misbehave: str = ""  # "trickle" | "flood" | "reset"; see VendorServer.reply_trickling and the next two
+    size: int = 0  # flood: bytes announced and sent
+    interval: float = 0.0  # trickle: seconds between bytes
 
 
 # Success envelopes, one per vendor, in each vendor's wire format.
@@ -251,6 +260,19 @@ class VendorServer:
         """Queue a healthy reply sent only after ``seconds``: a client with a shorter timeout gives up."""
         self.replies.append(ScriptedReply(200, healthy_reply, delay=seconds))
 
+    def reply_trickling(self, *, interval: float = 0.25) -> None:
+        """Queue a healthy answer sent one byte every ``interval`` seconds: each read gets data well within a
+        read timeout, the whole answer takes minutes."""
+        self.replies.append(ScriptedReply(200, healthy_reply, misbehave="trickle", interval=interval))
+
+    def reply_flooding(self, *, size: int = 50 * 1024 * 1024) -> None:
+        """Queue a 200 of ``size`` bytes (a JSON string that never ends), written as fast as the client reads."""
+        self.replies.append(ScriptedReply(200, b"", misbehave="flood", size=size))
+
+    def reply_resetting(self) -> None:
+        """Queue a healthy answer cut halfway by a TCP reset (RST), as a crashing vendor or proxy sends."""
+        self.replies.append(ScriptedReply(200, healthy_reply, misbehave="reset"))
+
     # Called by the handler thread.
 
     def _answer(self, request: RecordedRequest) -> ScriptedReply:
@@ -283,11 +305,35 @@ def _handler_for(server: VendorServer) -> type[BaseHTTPRequestHandler]:
                 reply_headers = {"content-type": "application/json", **reply.headers}
                 for name, value in reply_headers.items():
                     self.send_header(name, value)
-                self.send_header("content-length", str(len(payload)))
+                self.send_header("content-length", str(reply.size or len(payload)))
                 self.end_headers()
-                self.wfile.write(payload)
+                getattr(self, f"_send_{reply.misbehave or 'whole'}")(reply, payload)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client timed out and hung up: expected in timeout tests
+
+        def _send_whole(self, reply: ScriptedReply, payload: bytes) -> None:
+            self.wfile.write(payload)
+
+        def _send_trickle(self, reply: ScriptedReply, payload: bytes) -> None:
+            for index in range(len(payload)):
+                if server._stopping.wait(reply.interval):
+                    return
+                self.wfile.write(payload[index : index + 1])
+
+        def _send_flood(self, reply: ScriptedReply, payload: bytes) -> None:
+            chunk = b'{"text": "' + b"a" * (64 * 1024 - 10)
+            for _ in range(reply.size // len(chunk)):
+                if server._stopping.is_set():
+                    return
+                self.wfile.write(chunk)
+                chunk = b"a" * len(chunk)
+
+        def _send_reset(self, reply: ScriptedReply, payload: bytes) -> None:
+            self.wfile.write(payload[: len(payload) // 2])
+            # Linger on with a zero timeout: close() sends a RST instead of a FIN.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
