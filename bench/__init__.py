@@ -1,0 +1,1 @@
+"""The load benchmark of the production server (``make bench``); see bench/__main__.py."""
