@@ -102,6 +102,18 @@ def usage_rollup_rebuild(*, days: Iterable[date]) -> RollupResult:
     return RollupResult(days=rolled, raw_rows=rows)
 
 
+def usage_rollup_forget(*, first: date, last: date) -> int:
+    """Drop the rollup of the days from ``first`` to ``last`` (not the pruned ones), after rows were added
+    to them behind the log's back (``generate_usage``): the next refresh rolls them up again."""
+    days = UsageRollupDay.objects.filter(day__range=(first, last), pruned_at__isnull=True)
+    day_list = list(days.values_list("day", flat=True))
+    with transaction.atomic():
+        for model in ROLLUP_MODELS:
+            model.objects.filter(day__in=day_list).delete()
+        days.delete()
+    return len(day_list)
+
+
 def _roll_day(day: date, *, replace: bool = False) -> int | None:
     """Write one day's rollup and its marker together; None when another process did it meanwhile."""
     start, end = day_bounds(day)

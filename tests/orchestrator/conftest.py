@@ -1,5 +1,5 @@
 """Fixtures of the end-user API tests: users with tokens, a mock provider (with a spy on what it was
-asked), a local page server for the URL path, and the real job pages of ../shared/testdata/jobpages."""
+asked), a local page server for the URL path, and the real job pages of tests/data/jobpages."""
 
 import json
 import threading
@@ -18,8 +18,7 @@ from providers.base import GenerationRequest
 from tests.factories import ProviderConfigFactory, UserFactory
 from tests.fakes.fixtures import refused_url, vendor_server  # noqa: F401 - fixtures used by this package
 
-JOBPAGES = Path(__file__).resolve().parents[2].parent / "shared" / "testdata" / "jobpages"
-needs_jobpages = pytest.mark.skipif(not JOBPAGES.is_dir(), reason=f"the real job pages are not at {JOBPAGES}")
+JOBPAGES = Path(__file__).resolve().parents[1] / "data" / "jobpages"
 
 
 def jobpage(name: str) -> tuple[bytes, dict[str, Any]]:

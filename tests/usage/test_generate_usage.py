@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from providers.models import AIProviderConfig
 from usage import pagination
-from usage.models import AIProviderUsageLog
+from usage.models import AIProviderUsageLog, UsageRollupDay
 from usage.pagination import EstimatedCountPaginator, table_row_estimate
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +58,22 @@ def test_an_unfiltered_big_table_is_sized_from_the_planner_estimate(monkeypatch)
     with CaptureQueriesContext(connection) as queries:
         assert EstimatedCountPaginator(AIProviderUsageLog.objects.all(), 10).count == estimate
     assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+
+
+def test_generated_rows_drop_the_rollup_of_the_days_they_land_in():
+    call_command("generate_usage", rows=40, days=5, users=2)
+    call_command("usage_rollup")
+    rolled = UsageRollupDay.objects.count()
+    assert rolled >= 4
+    call_command("generate_usage", rows=40, days=5, users=2)
+    assert UsageRollupDay.objects.count() == 0  # rolled up again, with the new rows, by the next usage_rollup
+
+
+def test_bench_admin_compares_the_raw_log_with_the_rollup(capsys):
+    call_command("generate_usage", rows=60, days=10, users=3)
+    call_command("bench_admin", runs=1, compare=True)
+    out = capsys.readouterr().out
+    assert "usage_rollup:" in out
+    assert "raw log only" in out
+    assert "rollup + today raw" in out
+    assert "API usage/stats, 90 days" in out
