@@ -68,7 +68,8 @@ def parse_document(html: str) -> lxml.html.HtmlElement | None:
 def find_job_postings(document: lxml.html.HtmlElement) -> tuple[list[Node], dict[str, Node]]:
     """The JobPosting nodes of the page, and every node by ``@id`` (to resolve references)."""
     nodes = [node for block in _script_blocks(document) for node in _walk(block)]
-    by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str) and len(node) > 1}
+    # A reference ({"@id": …} or {"@type": …, "@id": …}) is not the node it names.
+    by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str) and set(node) - {"@id", "@type"}}
     return [node for node in nodes if "JobPosting" in _types(node)], by_id
 
 

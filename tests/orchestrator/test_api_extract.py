@@ -13,7 +13,7 @@ from orchestrator.tasks.base import UNTRUSTED_DATA_RULE
 from providers.backends.mock import MockProvider
 from providers.base import ErrorCode, ProviderError
 from tests.factories import ProviderConfigFactory
-from tests.orchestrator.conftest import PageServer, jobpage, needs_jobpages, queue_reply
+from tests.orchestrator.conftest import PageServer, jobpage, queue_reply
 from usage.models import AIProviderUsageLog
 
 URL = "/api/v1/job-extractor/extract"
@@ -190,7 +190,6 @@ def test_it_answers_422_url_fetch_failed_for_an_unreachable_page(
     assert response.json()["error"]["code"] == "url_fetch_failed"
 
 
-@needs_jobpages
 @pytest.mark.parametrize("name", ["04", "12"])
 def test_it_reads_json_ld_pages_without_a_model_call(
     api: APIClient, page_server: PageServer, allow_private_hosts: None, provider_requests: list, name: str
@@ -212,7 +211,6 @@ def test_it_reads_json_ld_pages_without_a_model_call(
     assert not AIProviderUsageLog.objects.exists()
 
 
-@needs_jobpages
 def test_it_asks_the_model_only_for_the_company_that_page_03_json_ld_lacks(
     api: APIClient, page_server: PageServer, allow_private_hosts: None, provider_requests: list
 ) -> None:
@@ -233,7 +231,6 @@ def test_it_asks_the_model_only_for_the_company_that_page_03_json_ld_lacks(
     assert "ABC Company Inc." in request.prompt.split("BEGIN UNTRUSTED DATA", 1)[1]
 
 
-@needs_jobpages
 @pytest.mark.parametrize(("name", "phrase"), [
     ("13", "Quality Control Tech"), ("14", "Molded Dimensions, LLC"), ("15", "Technologiestiftung Berlin")])
 def test_it_sends_the_readable_text_of_plain_pages_to_the_model_as_data(

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from orchestrator.jsonld import job_posting_from_page, parse_document
-from tests.orchestrator.conftest import jobpage, needs_jobpages
+from tests.orchestrator.conftest import jobpage
 
 
 def posting_of(html: str | bytes) -> dict[str, Any] | None:
@@ -43,14 +43,12 @@ def assert_matches_expected(data: dict[str, Any], expected: dict[str, Any]) -> N
             assert salary[key] in [value, *expected.get("_accept", {}).get(f"salary.{key}", [])]
 
 
-@needs_jobpages
 @pytest.mark.parametrize("name", ["04", "12"])
 def test_it_maps_the_real_json_ld_pages_onto_the_expected_values(name: str) -> None:
     html, expected = jobpage(name)
     assert_matches_expected(posting_of(html), expected)
 
 
-@needs_jobpages
 def test_it_takes_page_03_as_written_and_leaves_the_company_it_does_not_state_empty() -> None:
     html, expected = jobpage("03")
     data = posting_of(html)
@@ -61,7 +59,6 @@ def test_it_takes_page_03_as_written_and_leaves_the_company_it_does_not_state_em
     assert data["salary"]["raw"] == "100000"
 
 
-@needs_jobpages
 def test_it_keeps_page_12_facts_verbatim() -> None:
     html, _ = jobpage("12")
     data = posting_of(html)
@@ -72,7 +69,6 @@ def test_it_keeps_page_12_facts_verbatim() -> None:
     assert data["locations"][0]["country_code"] is None  # addressCountry is ""
 
 
-@needs_jobpages
 def test_it_takes_the_hiring_organization_not_the_employment_unit() -> None:
     html, _ = jobpage("04")
     assert posting_of(html)["company"]["name"] == "ACME Corp."
