@@ -20,8 +20,8 @@ def test_the_models_and_the_migrations_agree():
     ("code", "daily", "monthly", "quality_tasks", "rpm"),
     [
         ("freemium", 10_000, 200_000, [], 20),
-        ("pro_monthly", 1_000_000, 20_000_000, ["cv_draft", "cover_letter"], 120),
-        ("pro_yearly", 1_000_000, 20_000_000, ["cv_draft", "cover_letter"], 120),
+        ("pro_monthly", 1_000_000, 20_000_000, ["cv_draft", "cover_letter", "interview_prep", "revision"], 120),
+        ("pro_yearly", 1_000_000, 20_000_000, ["cv_draft", "cover_letter", "interview_prep", "revision"], 120),
     ],
 )
 def test_the_data_migration_creates_the_plans(code, daily, monthly, quality_tasks, rpm):

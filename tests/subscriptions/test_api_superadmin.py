@@ -14,7 +14,7 @@ def test_plans_are_listed_with_limits_quality_tasks_and_rpm(api_client_for, supe
     plans = {p["code"]: p for p in response.json()}
     assert plans["freemium"]["daily_token_limit"] == 10_000
     assert plans["freemium"]["requests_per_minute"] == 20
-    assert sorted(plans["pro_monthly"]["quality_tasks"]) == ["cover_letter", "cv_draft"]
+    assert sorted(plans["pro_monthly"]["quality_tasks"]) == ["cover_letter", "cv_draft", "interview_prep", "revision"]
 
 
 def test_a_plan_update_changes_limits_and_reaches_the_router(api_client_for, superuser):

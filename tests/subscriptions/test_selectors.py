@@ -21,7 +21,7 @@ def test_a_subscribed_user_is_on_the_plan_of_the_subscription():
     user = UserFactory()
     SubscriptionFactory(user=user, plan=PlanFactory(code="pro_monthly"))
 
-    assert plan_for_user(user=user).quality_tasks == {"cv_draft", "cover_letter"}
+    assert plan_for_user(user=user).quality_tasks == {"cv_draft", "cover_letter", "interview_prep", "revision"}
 
 
 def test_an_inactive_subscription_means_the_default_plan():
