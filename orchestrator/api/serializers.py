@@ -13,10 +13,13 @@ from rest_framework import serializers
 from orchestrator.api.schema import openapi_schema
 from orchestrator.models import Draft, JobPosting
 from orchestrator.services.extraction import MAX_IMAGE_BYTES, ImageTooLarge, image_input
+from orchestrator.services.revisions import draft_revision_chain
 from orchestrator.tasks.cover_letter import TONES, CoverLetterContent
 from orchestrator.tasks.cv import CvContent
+from orchestrator.tasks.interview_prep import DEFAULT_COUNT, MAX_COUNT, InterviewPrepContent
 from orchestrator.tasks.job_posting import JobPostingData
 from orchestrator.tasks.json_resume import Resume
+from orchestrator.tasks.revision import MAX_INSTRUCTIONS_CHARS
 from providers.base import ImageInput
 
 MAX_TEXT_CHARS = 50_000
@@ -89,6 +92,49 @@ class CoverLetterRequestSerializer(serializers.Serializer):
     )
 
 
+class InterviewPrepRequestSerializer(serializers.Serializer):
+    job_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    language = serializers.RegexField(
+        LANGUAGE_PATTERN, required=False, max_length=10, help_text="e.g. en, de; default: the posting's language."
+    )
+    count = serializers.IntegerField(
+        min_value=1, max_value=MAX_COUNT, required=False, help_text=f"Questions to prepare; default {DEFAULT_COUNT}."
+    )
+
+
+class ReviseRequestSerializer(serializers.Serializer):
+    instructions = serializers.CharField(
+        max_length=MAX_INSTRUCTIONS_CHARS,
+        help_text="What to change, e.g. 'Shorter, and lead with the Kubernetes work'. Facts stay the profile's.",
+    )
+
+
+class MatchRequestSerializer(serializers.Serializer):
+    job_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    profile = serializers.JSONField(required=False, help_text="A JSON Resume document; default: your saved profile.")
+
+
+class MatchedItemSerializer(serializers.Serializer):
+    skill = serializers.CharField(help_text="As the posting names it.")
+    kind = serializers.ChoiceField(choices=("required", "nice_to_have", "keyword"))
+    evidence = serializers.ListField(
+        child=serializers.CharField(), help_text="Profile paths where it (or an alias) was found."
+    )
+
+
+class MatchResponseSerializer(serializers.Serializer):
+    score = serializers.IntegerField(
+        allow_null=True, min_value=0, max_value=100,
+        help_text="round(100 * matched weight / total weight): a required skill weighs 3, a nice-to-have skill "
+        "or a keyword 1. Null when the posting names no skill or keyword.",
+    )
+    matched = MatchedItemSerializer(many=True)
+    missing = serializers.ListField(child=serializers.CharField(), help_text="Every item not found, required first.")
+    required_missing = serializers.ListField(child=serializers.CharField())
+    nice_to_have_missing = serializers.ListField(child=serializers.CharField())
+    weights = serializers.DictField(child=serializers.IntegerField(), help_text="The weight of each kind of item.")
+
+
 class ExportQuerySerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=("pdf", "docx", "md"), help_text="The file format.")
     paper = serializers.ChoiceField(
@@ -112,7 +158,8 @@ class JobPostingDataField(serializers.JSONField):
     pass
 
 
-@extend_schema_field({"oneOf": [openapi_schema(CvContent), openapi_schema(CoverLetterContent)]})
+@extend_schema_field({"oneOf": [openapi_schema(CvContent), openapi_schema(CoverLetterContent),
+                                openapi_schema(InterviewPrepContent)]})
 class DraftContentField(serializers.JSONField):
     pass
 
@@ -129,12 +176,26 @@ class JobPostingSerializer(_ProviderTypeMixin, serializers.ModelSerializer):
 
 
 class DraftSerializer(_ProviderTypeMixin, serializers.ModelSerializer):
-    content = DraftContentField(read_only=True, help_text="A CV (kind cv) or a cover letter (kind cover_letter).")
+    content = DraftContentField(
+        read_only=True,
+        help_text="A CV (kind cv), a cover letter (kind cover_letter) or interview preparation (kind interview_prep).",
+    )
+    revision_chain = serializers.SerializerMethodField(
+        help_text="The drafts this one revises, the first draft first ([] for a first draft)."
+    )
+    revised_by = serializers.SerializerMethodField(help_text="The drafts that revise this one.")
 
     class Meta:
         model = Draft
-        fields = ("id", "job", "kind", "content", "language", "tone", "model", "provider_type", "created_at")
+        fields = ("id", "job", "kind", "content", "language", "tone", "model", "provider_type", "revises",
+                  "revision_chain", "revised_by", "created_at")
         read_only_fields = fields
+
+    def get_revision_chain(self, obj: Draft) -> list[int]:
+        return draft_revision_chain(draft=obj)
+
+    def get_revised_by(self, obj: Draft) -> list[int]:
+        return sorted(revision.pk for revision in obj.revisions.all())
 
 
 PROFILE_DESCRIPTION = (

@@ -6,6 +6,8 @@ from orchestrator.api import views
 
 view_urls = [
     re_path(r"^profile/?$", views.ProfileView.as_view(), name="profile"),
+    re_path(r"^interview-prep/draft/?$", views.InterviewPrepView.as_view(), name="interview-prep-draft"),
+    re_path(r"^match/?$", views.MatchView.as_view(), name="match"),
     re_path(r"^usage/me/?$", views.UsageMeView.as_view(), name="usage-me"),
     re_path(r"^auth/token/?$", views.AuthTokenView.as_view(), name="auth-token"),
 ]

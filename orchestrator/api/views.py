@@ -31,7 +31,7 @@ from orchestrator.api import serializers as s
 from orchestrator.api.schema import AI_ERRORS, READ_ERRORS
 from orchestrator.api.throttling import PlanRateThrottle, TokenEndpointThrottle
 from orchestrator.models import Draft, JobPosting
-from orchestrator.services import drafting, exports, extraction, profiles
+from orchestrator.services import drafting, exports, extraction, interview_prep, matching, profiles, revisions
 from orchestrator.services.usage import usage_me
 
 
@@ -156,7 +156,22 @@ class DraftViewSet(EndUserMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
     lookup_value_regex = "[0-9]+"
 
     def get_queryset(self) -> QuerySet[Draft]:
-        return Draft.objects.filter(owner=self.request.user).select_related("usage_log")
+        return Draft.objects.filter(owner=self.request.user).select_related("usage_log").prefetch_related("revisions")
+
+    @extend_schema(
+        summary="Revise a draft as you ask: a new draft of the same kind, linked by `revises`",
+        request=s.ReviseRequestSerializer, responses={201: s.DraftSerializer, **error_responses(*AI_ERRORS)},
+    )
+    @action(detail=True, methods=["post"], url_path="revise")
+    def revise(self, request: Request, pk: str) -> Response:
+        """The model rewrites the draft from your `instructions` (at most 2,000 characters, treated as data:
+        they can change wording, order, emphasis, length or tone, not the rules). A CV keeps the profile's
+        facts — what the model changed is put back and listed in `warnings` — and gets a new
+        `keyword_coverage`. Billed as its own task type, `revision`."""
+        serializer = s.ReviseRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        draft = revisions.draft_revise(user=request.user, draft_id=int(pk), **serializer.validated_data)
+        return Response(s.DraftSerializer(draft).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Download a draft as PDF, DOCX or Markdown (no model call, no quota)",
@@ -175,6 +190,37 @@ class DraftViewSet(EndUserMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
         response = HttpResponse(file.content, content_type=file.content_type)
         response["Content-Disposition"] = attachment(file.filename)
         return response
+
+
+class InterviewPrepView(EndUserMixin, APIView):
+    """Likely interview questions for one of your jobs (behavioral, technical, role, company), each with why
+    it is asked, an answer outline from your saved profile only and `profile_evidence` (the profile paths
+    it draws on; paths the profile lacks are removed and listed in `warnings`), plus `questions_to_ask`."""
+
+    @extend_schema(
+        summary="Prepare for the interview for one of your job postings", tags=["drafts"],
+        request=s.InterviewPrepRequestSerializer, responses={201: s.DraftSerializer, **error_responses(*AI_ERRORS)},
+    )
+    def post(self, request: Request) -> Response:
+        return _created_draft(request, s.InterviewPrepRequestSerializer, interview_prep.interview_prep_create)
+
+
+class MatchView(EndUserMixin, APIView):
+    """How well your profile (or `profile`) matches one of your jobs, without a model call or quota.
+    Each of the job's required skills weighs 3, each nice-to-have skill and keyword 1;
+    `score = round(100 * matched weight / total weight)`. Aliases count (Postgres = PostgreSQL, JS =
+    JavaScript, k8s = Kubernetes …); `evidence` gives the profile paths where each match was found."""
+
+    @extend_schema(
+        summary="Score your profile against one of your job postings (deterministic, no model call)", tags=["jobs"],
+        request=s.MatchRequestSerializer,
+        responses={200: s.MatchResponseSerializer, **error_responses(400, 401, 404, 413, 429)},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = s.MatchRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = matching.job_match(user=request.user, **serializer.validated_data)
+        return Response(s.MatchResponseSerializer(result).data)
 
 
 class ProfileView(EndUserMixin, APIView):

@@ -23,7 +23,7 @@ DEFAULT_LANGUAGE = "en"
 DEFAULT_TONE = "professional"
 
 
-def _owned_job(*, user: AbstractBaseUser, job_id: int) -> JobPosting:
+def owned_job(*, user: AbstractBaseUser, job_id: int) -> JobPosting:
     job = JobPosting.objects.filter(owner=user, pk=job_id).first()
     if job is None:
         raise NotFound("Job posting not found.")
@@ -32,7 +32,7 @@ def _owned_job(*, user: AbstractBaseUser, job_id: int) -> JobPosting:
     return job
 
 
-def _usable_profile(profile: dict[str, Any]) -> dict[str, Any]:
+def usable_profile(profile: dict[str, Any]) -> dict[str, Any]:
     if len(re.sub(r"\s+", "", "".join(strings_in(profile)))) < MIN_INPUT_CHARS:
         raise InvalidRequest(
             "No usable profile: send one in `profile`, or save it with PUT /api/v1/profile.",
@@ -54,6 +54,36 @@ def keyword_coverage(*, job_data: dict[str, Any], texts: list[str]) -> KeywordCo
     return KeywordCoverage(matched=matched, missing=missing, ratio=ratio)
 
 
+def cv_content(
+    output: cv_task.CvDraftOutput, *, profile: dict[str, Any], job_data: dict[str, Any]
+) -> cv_task.CvContent:
+    """The model's CV with the profile's facts put back (a warning for each) and its keyword coverage; a
+    first draft and a revision go through the same checks."""
+    resume, warnings = cv_task.enforce_profile_facts(output.resume.model_dump(mode="json"), profile)
+    return cv_task.CvContent(
+        resume=resume, changes=output.changes, warnings=output.tidy_warnings + warnings,
+        keyword_coverage=keyword_coverage(job_data=job_data, texts=strings_in(resume)),
+    )
+
+
+def letter_content(
+    letter: letter_task.CoverLetterOutput, *, profile: dict[str, Any], job_data: dict[str, Any], tone: str,
+    language: str,
+) -> letter_task.CoverLetterContent:
+    """The model's letter signed with the profile's name, counted, with its keyword coverage."""
+    warnings = []
+    name = (profile.get("basics") or {}).get("name")
+    if name and letter.signature != name:
+        warnings.append(f"signature was {letter.signature!r}; set to {name!r} from the profile.")
+        letter = letter.model_copy(update={"signature": name})
+    texts = [letter.greeting or "", *letter.paragraphs, letter.closing or "", letter.signature or ""]
+    return letter_task.CoverLetterContent(
+        **letter.model_dump(), word_count=sum(len(paragraph.split()) for paragraph in letter.paragraphs),
+        tone=tone, language=language, warnings=warnings,
+        keyword_coverage=keyword_coverage(job_data=job_data, texts=texts),
+    )
+
+
 def _save(
     *, user: AbstractBaseUser, job: JobPosting, kind: str, content: BaseModel, run: TaskRun, language: str,
     tone: str = "",
@@ -73,17 +103,12 @@ def cv_draft_create(
     request_id: uuid.UUID | None = None,
 ) -> Draft:
     """A CV tailored to the job from ``profile`` (else the saved one); the profile's facts are enforced."""
-    job = _owned_job(user=user, job_id=job_id)
-    master = _usable_profile(profile_validate(data=profile) if profile is not None else profile_get(user=user))
+    job = owned_job(user=user, job_id=job_id)
+    master = usable_profile(profile_validate(data=profile) if profile is not None else profile_get(user=user))
     language = language or job.data.get("language") or DEFAULT_LANGUAGE
     prompt = cv_task.prompt_for_cv(job_data=job.data, profile=master, language=language)
     run = task_run(definition=cv_task.CV, user=user, prompt=prompt, request_id=request_id)
-    output: cv_task.CvDraftOutput = run.output
-    resume, warnings = cv_task.enforce_profile_facts(output.resume.model_dump(mode="json"), master)
-    content = cv_task.CvContent(
-        resume=resume, changes=output.changes, warnings=warnings,
-        keyword_coverage=keyword_coverage(job_data=job.data, texts=strings_in(resume)),
-    )
+    content = cv_content(run.output, profile=master, job_data=job.data)
     return _save(user=user, job=job, kind=Draft.Kind.CV, content=content, run=run, language=language)
 
 
@@ -96,24 +121,13 @@ def cover_letter_draft_create(
     request_id: uuid.UUID | None = None,
 ) -> Draft:
     """A cover letter for the job from the saved profile; the signature is the profile's name."""
-    job = _owned_job(user=user, job_id=job_id)
-    master = _usable_profile(profile_get(user=user))
+    job = owned_job(user=user, job_id=job_id)
+    master = usable_profile(profile_get(user=user))
     tone = tone or DEFAULT_TONE
     language = language or job.data.get("language") or DEFAULT_LANGUAGE
     prompt = letter_task.prompt_for_cover_letter(job_data=job.data, profile=master, tone=tone, language=language)
     run = task_run(definition=letter_task.COVER_LETTER, user=user, prompt=prompt, request_id=request_id)
-    letter: letter_task.CoverLetterOutput = run.output
-    warnings = []
-    name = (master.get("basics") or {}).get("name")
-    if name and letter.signature != name:
-        warnings.append(f"signature was {letter.signature!r}; set to {name!r} from the profile.")
-        letter = letter.model_copy(update={"signature": name})
-    texts = [letter.greeting or "", *letter.paragraphs, letter.closing or "", letter.signature or ""]
-    content = letter_task.CoverLetterContent(
-        **letter.model_dump(), word_count=sum(len(paragraph.split()) for paragraph in letter.paragraphs),
-        tone=tone, language=language, warnings=warnings,
-        keyword_coverage=keyword_coverage(job_data=job.data, texts=texts),
-    )
+    content = letter_content(run.output, profile=master, job_data=job.data, tone=tone, language=language)
     return _save(
         user=user, job=job, kind=Draft.Kind.COVER_LETTER, content=content, run=run, language=language, tone=tone
     )
