@@ -215,6 +215,9 @@ PROVIDER_ENV = {
 PROVIDER_TIMEOUT_SECONDS = env.float("PROVIDER_TIMEOUT_SECONDS", default=60.0)
 # The exact-match response cache of the tasks whose policy allows it (orchestrator.policies.CACHE_TTL_SECONDS).
 RESPONSE_CACHE_ENABLED = env.bool("RESPONSE_CACHE_ENABLED", default=True)
+# Seconds each server process keeps plans, prices and provider configs before reading them again
+# (core.local_cache): an admin's change applies everywhere within this time, with or without Redis.
+LOCAL_CACHE_SECONDS = env.float("LOCAL_CACHE_SECONDS", default=1.0)
 
 # Alerts (manage.py check_alerts): where newly opened alerts go. Thresholds and their defaults are in
 # usage/alerts.py (ALERT_* settings override them).

@@ -1,17 +1,25 @@
-"""The one error base class of the service.
+"""The one error base class of the service, the errors every app shares, and the catalogue of them all.
 
 An error carries its own code, HTTP status and headers (after zulip's ``JsonableError``): services just
-raise, and the API's exception handler (``core.exceptions``) renders every error in one shape.
-Services never import DRF.
+raise, and the API's exception handler (``core.exceptions``) renders every error in one shape, built by
+``AppError.as_body`` alone: ``{"error": {"code", "message", "details"}}``. Services never import DRF.
+
+Each app keeps its own errors in its ``errors.py``; ``error_catalogue()`` collects them all, and the
+OpenAPI error descriptions (``core.schema``) and the README's table (checked by a test) come from it.
 """
 
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
 from typing import Any
+
+from django.apps import apps
 
 
 class AppError(Exception):
-    code: str = "error"
+    code: str = "internal_error"
     http_status: int = 500
-    default_message: str = "Something went wrong."
+    default_message: str = "Internal server error."
 
     def __init__(
         self,
@@ -41,7 +49,84 @@ class InvalidRequest(AppError):
     default_message = "The request is invalid."
 
 
+class NotAuthenticated(AppError):
+    code = "not_authenticated"
+    http_status = 401
+    default_message = "Authentication credentials were not provided or are not valid."
+
+
+class BadCredentials(NotAuthenticated):
+    default_message = "Unable to log in with the username and password given."
+
+
+class PermissionDenied(AppError):
+    code = "permission_denied"
+    http_status = 403
+    default_message = "You do not have permission to perform this action."
+
+
 class NotFound(AppError):
     code = "not_found"
     http_status = 404
     default_message = "Not found."
+
+
+class MethodNotAllowed(AppError):
+    code = "method_not_allowed"
+    http_status = 405
+    default_message = "Method not allowed."
+
+
+class NotAcceptable(AppError):
+    code = "not_acceptable"
+    http_status = 406
+    default_message = "The Accept header asks for a format the API does not serve."
+
+
+class PayloadTooLarge(AppError):
+    code = "payload_too_large"
+    http_status = 413
+    default_message = "The request body is too large."
+
+
+class UnsupportedMediaType(AppError):
+    code = "unsupported_media_type"
+    http_status = 415
+    default_message = "Unsupported Content-Type."
+
+
+class Throttled(AppError):
+    code = "throttled"
+    http_status = 429
+    default_message = "Too many requests: see Retry-After."
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    code: str
+    http_status: int
+    message: str
+
+
+def error_catalogue() -> list[CatalogueEntry]:
+    """Every error code the API answers with, by status then code (one entry per code: a subclass that
+    keeps its parent's code, like ``BadCredentials``, is the same entry)."""
+    _import_app_errors()
+    entries: dict[str, CatalogueEntry] = {}
+    for cls in [AppError, *_subclasses(AppError)]:
+        entries.setdefault(cls.code, CatalogueEntry(cls.code, cls.http_status, cls.default_message))
+    return sorted(entries.values(), key=lambda entry: (entry.http_status, entry.code))
+
+
+def _import_app_errors() -> None:
+    for app in apps.get_app_configs():
+        if (Path(app.path) / "errors.py").is_file():
+            import_module(f"{app.name}.errors")
+
+
+def _subclasses(cls: type[AppError]) -> list[type[AppError]]:
+    """Depth first, parents before children, so a parent describes a code its subclasses share."""
+    found: list[type[AppError]] = []
+    for sub in cls.__subclasses__():
+        found += [sub, *_subclasses(sub)]
+    return found

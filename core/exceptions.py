@@ -1,69 +1,106 @@
-"""One exception handler for the whole API: every error has the shape of DESIGN.md §6."""
+"""One exception handler for the whole API: every error is an ``AppError`` rendered by ``as_body``.
+
+DRF's own exceptions and Django's are first turned into the catalogue's classes (``core.errors``).
+
+The database unreachable or restarting (a connection refused, cut or timed out, the pool's wait timed out:
+Django raises ``OperationalError`` or ``InterfaceError``) is a 503 ``database_unavailable`` with Retry-After,
+never a 500: in DRF views by ``api_exception_handler``, anywhere else (middleware, the admin) by
+``handler500``. Django drops a broken connection, so the next request connects afresh: it recovers alone.
+"""
 
 import logging
+import sys
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
+from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from core.errors import AppError
+from core import errors
 
 logger = logging.getLogger(__name__)
 
-# DRF's own exceptions, mapped onto the codes of DESIGN.md §6.
-DRF_CODES: dict[type[exceptions.APIException], str] = {
-    exceptions.ValidationError: "invalid_request",
-    exceptions.ParseError: "invalid_request",
-    exceptions.NotAuthenticated: "not_authenticated",
-    exceptions.AuthenticationFailed: "not_authenticated",
-    exceptions.PermissionDenied: "permission_denied",
-    exceptions.NotFound: "not_found",
-    exceptions.MethodNotAllowed: "method_not_allowed",
-    exceptions.NotAcceptable: "not_acceptable",
-    exceptions.UnsupportedMediaType: "unsupported_media_type",
-    exceptions.Throttled: "throttled",
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+class DatabaseUnavailable(errors.AppError):
+    code = "database_unavailable"
+    http_status = 503
+    default_message = "The service cannot reach its database right now. Try again shortly."
+    RETRY_AFTER_SECONDS = 5  # a PostgreSQL restart or failover takes seconds
+
+    def __init__(self) -> None:
+        super().__init__(retry_after=self.RETRY_AFTER_SECONDS)
+
+
+def database_unavailable(exc: Exception) -> DatabaseUnavailable:
+    first_line = (str(exc).strip().splitlines() or [""])[0]
+    logger.warning("database unavailable, answered 503: %s: %s", type(exc).__name__, first_line)
+    return DatabaseUnavailable()
+
+# DRF's own exceptions → the catalogue's classes.
+DRF_ERRORS: dict[type[exceptions.APIException], type[errors.AppError]] = {
+    exceptions.ValidationError: errors.InvalidRequest,
+    exceptions.ParseError: errors.InvalidRequest,
+    exceptions.NotAuthenticated: errors.NotAuthenticated,
+    exceptions.AuthenticationFailed: errors.NotAuthenticated,
+    exceptions.PermissionDenied: errors.PermissionDenied,
+    exceptions.NotFound: errors.NotFound,
+    exceptions.MethodNotAllowed: errors.MethodNotAllowed,
+    exceptions.NotAcceptable: errors.NotAcceptable,
+    exceptions.UnsupportedMediaType: errors.UnsupportedMediaType,
+    exceptions.Throttled: errors.Throttled,
 }
 
 
-def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "details": details or {}}}
+def error_response(error: errors.AppError) -> JsonResponse:
+    """The error as a plain Django response, for code outside DRF (middleware, URL fallbacks)."""
+    response = JsonResponse(error.as_body(), status=error.http_status)
+    for name, value in error.headers.items():
+        response[name] = value
+    return response
 
 
-def _drf_error(exc: exceptions.APIException) -> Response:
-    code = next((c for cls, c in DRF_CODES.items() if isinstance(exc, cls)), "error")
+def _from_drf(exc: exceptions.APIException) -> errors.AppError:
+    cls = next((target for source, target in DRF_ERRORS.items() if isinstance(exc, source)), errors.AppError)
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        body = error_body(code, "The request is invalid.", detail)
-    else:
-        body = error_body(code, str(exc.detail))
-    headers = {}
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        headers["Retry-After"] = str(int(exc.wait) + 1)
-    if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header
-    return Response(body, status=exc.status_code, headers=headers)
+        return cls(details=detail)
+    retry_after = int(exc.wait) + 1 if isinstance(exc, exceptions.Throttled) and exc.wait is not None else None
+    return cls(str(exc.detail), retry_after=retry_after)
+
+
+def _as_app_error(exc: Exception) -> errors.AppError | None:
+    if isinstance(exc, errors.AppError):
+        return exc
+    if isinstance(exc, DATABASE_DOWN):
+        return database_unavailable(exc)
+    if isinstance(exc, RequestDataTooBig):
+        return errors.PayloadTooLarge()
+    if isinstance(exc, Http404):
+        return errors.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return errors.PermissionDenied()
+    if isinstance(exc, exceptions.APIException):
+        return _from_drf(exc)
+    return None
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     _render_as_json(context.get("request"))
-    if isinstance(exc, AppError):
-        return Response(exc.as_body(), status=exc.http_status, headers=exc.headers)
-    if isinstance(exc, RequestDataTooBig):
-        body = error_body("payload_too_large", "The request body is too large.")
-        return Response(body, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
-    if isinstance(exc, exceptions.APIException):
-        return _drf_error(exc)
-    logger.exception("Unhandled error in the API", exc_info=exc)
-    return Response(error_body("internal_error", "Internal server error."), status=500)
+    error = _as_app_error(exc)
+    if error is None:
+        logger.exception("Unhandled error in the API", exc_info=exc)
+        error = errors.AppError()
+    headers = dict(error.headers)
+    if auth_header := getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = auth_header
+    return Response(error.as_body(), status=error.http_status, headers=headers)
 
 
 def _render_as_json(request: Any) -> None:
@@ -77,11 +114,14 @@ def _render_as_json(request: Any) -> None:
 def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
     """JSON under /api/, Django's page elsewhere (the admin)."""
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body("not_found", "Not found."), status=404)
+        return error_response(errors.NotFound())
     return defaults.page_not_found(request, exception)
 
 
 def handler500(request: HttpRequest) -> HttpResponse:
+    """Django calls it inside its ``except`` block: the exception is still ``sys.exc_info()``."""
+    if isinstance(exc := sys.exc_info()[1], DATABASE_DOWN):
+        return error_response(database_unavailable(exc))
     if request.path.startswith("/api/"):
-        return JsonResponse(error_body("internal_error", "Internal server error."), status=500)
+        return error_response(errors.AppError())
     return defaults.server_error(request)

@@ -2,9 +2,10 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 
-from core.exceptions import error_body
+from core.errors import PayloadTooLarge
+from core.exceptions import error_response
 from core.metrics import http_request_observe, route_label
 from core.request_id import request_id_bind, request_id_from_header, request_id_unbind
 
@@ -22,8 +23,7 @@ class ApiBodyLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/api/") and self._declared_length(request) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-            body = error_body("payload_too_large", "The request body is too large.", {"limit_bytes": limit})
-            return JsonResponse(body, status=413)
+            return error_response(PayloadTooLarge(details={"limit_bytes": limit}))
         return self.get_response(request)
 
     @staticmethod

@@ -3,6 +3,8 @@ surrogate (``\\ud800``-``\\udfff``, which JSON escapes can produce). Either made
 
 from typing import Any
 
+from core.errors import InvalidRequest
+
 
 def storable(value: Any) -> Any:
     """``value`` with every string (keys too, in dicts and lists) made storable text: NULs dropped and lone
@@ -14,3 +16,19 @@ def storable(value: Any) -> Any:
     if isinstance(value, list):
         return [storable(item) for item in value]
     return value
+
+
+# Text with fewer non-blank characters than this cannot hold a job posting or a profile worth a model call.
+MIN_INPUT_CHARS = 40
+
+
+def has_enough_text(*texts: str) -> bool:
+    """Whether ``texts`` together hold at least ``MIN_INPUT_CHARS`` non-blank characters: the one check
+    made before any model call on pasted text, a page, a saved job or a profile."""
+    return sum(len("".join(text.split())) for text in texts if text) >= MIN_INPUT_CHARS
+
+
+def ensure_enough_text(text: str, *, field: str) -> None:
+    """Refuse empty or near-empty input before any model call (400 naming ``field``)."""
+    if not has_enough_text(text):
+        raise InvalidRequest(details={field: [f"Too short: at least {MIN_INPUT_CHARS} characters are needed."]})

@@ -7,7 +7,8 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from core.exceptions import error_body
+from core.errors import NotFound
+from core.exceptions import error_response
 from core.metrics import metrics_access_denied, metrics_exposition
 
 logger = logging.getLogger(__name__)
@@ -71,4 +72,4 @@ def metrics(request: HttpRequest) -> HttpResponse:
 
 @csrf_exempt  # a POST to an unknown API path must get this 404, not Django's HTML CSRF page (403)
 def api_not_found(request: HttpRequest) -> JsonResponse:
-    return JsonResponse(error_body("not_found", "Not found."), status=404)
+    return error_response(NotFound())

@@ -1,6 +1,6 @@
-"""Errors of the orchestration layer, each with its code and HTTP status (DESIGN.md §6)."""
+"""Errors of the orchestrator app: the AI call, job pages and uploads (the catalogue: docs/errors.md)."""
 
-from core.errors import AppError
+from core.errors import AppError, PayloadTooLarge
 
 
 class NoProviderConfigured(AppError):
@@ -35,3 +35,19 @@ class InvalidOutput(AppError):
     code = "invalid_output"
     http_status = 502
     default_message = "The AI provider's answer could not be used."
+
+
+class UrlNotAllowed(AppError):
+    code = "url_not_allowed"
+    http_status = 422
+    default_message = "This URL is not allowed."
+
+
+class UrlFetchFailed(AppError):
+    code = "url_fetch_failed"
+    http_status = 422
+    default_message = "The page could not be fetched."
+
+
+class ImageTooLarge(PayloadTooLarge):
+    default_message = "The image is larger than 5 MB."

@@ -30,7 +30,7 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 
 from core.db import db_connection_release
-from core.errors import AppError
+from orchestrator.errors import UrlFetchFailed, UrlNotAllowed
 
 MAX_BYTES = 2 * 1024 * 1024
 TIMEOUT_SECONDS = 10.0
@@ -50,18 +50,6 @@ BLOCKED_NETWORKS = (
     ipaddress.ip_network("100.100.100.200/32"),  # Alibaba Cloud metadata
     ipaddress.ip_network("fd00:ec2::254/128"),  # AWS metadata over IPv6
 )
-
-
-class UrlNotAllowed(AppError):
-    code = "url_not_allowed"
-    http_status = 422
-    default_message = "This URL is not allowed."
-
-
-class UrlFetchFailed(AppError):
-    code = "url_fetch_failed"
-    http_status = 422
-    default_message = "The page could not be fetched."
 
 
 @dataclass(frozen=True)

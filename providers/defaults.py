@@ -2,14 +2,8 @@
 
 from django.db import transaction
 
-from core.errors import AppError
+from providers.errors import DefaultNotAllowed
 from providers.models import AIProviderConfig
-
-
-class DefaultNotAllowed(AppError):
-    code = "invalid_request"
-    http_status = 400
-    default_message = "This config cannot be the global default."
 
 
 def provider_config_make_default(*, config: AIProviderConfig) -> AIProviderConfig:

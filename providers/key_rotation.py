@@ -29,16 +29,11 @@ from django.db.models import BinaryField, ExpressionWrapper, F, Value
 from django.utils.encoding import force_bytes
 from django_cryptography.utils.crypto import FernetBytes, InvalidToken
 
-from core.errors import AppError
 from providers.crypto import derive_key, provider_key_cipher
+from providers.errors import KeyRotationFailed
 from providers.models import AIProviderConfig
 
 UNREADABLE = (BadSignature, InvalidToken)
-
-
-class KeyRotationFailed(AppError):
-    code = "key_rotation_failed"
-    default_message = "The provider keys could not be re-encrypted; nothing was changed."
 
 
 @dataclass(frozen=True)

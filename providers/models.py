@@ -1,6 +1,9 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django_cryptography.fields import encrypt
 
 from providers.crypto import provider_key_cipher
@@ -35,6 +38,20 @@ def mask_key(key: str) -> str:
     return f"…{key[-4:]}" if len(key) > 8 else "…"
 
 
+# What a live provider instance is built from: a change to any of them must give the config a new version.
+INSTANCE_FIELDS = frozenset({"provider_type", "api_key", "base_url", "is_active", "owner", "owner_id"})
+
+
+class AIProviderConfigQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        """``updated_at`` moves with a bulk change of what an instance is built from, as with ``save()``: it
+        is part of the version that keys the live provider instances (providers.registry), so a key changed
+        by ``.update()`` is not kept. Recording a credential test's outcome leaves the version alone."""
+        if INSTANCE_FIELDS & kwargs.keys():
+            kwargs.setdefault("updated_at", timezone.now())
+        return super().update(**kwargs)
+
+
 class AIProviderConfig(models.Model):
     """One way to reach a vendor: its key (encrypted at rest), endpoint and models.
 
@@ -60,6 +77,8 @@ class AIProviderConfig(models.Model):
     last_test_error = models.CharField(max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AIProviderConfigQuerySet.as_manager()
 
     class Meta:
         ordering = ["priority", "id"]

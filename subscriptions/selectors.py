@@ -1,9 +1,10 @@
-"""Reads of plans: the plan a user is on, cached.
+"""Reads of plans: the plan a user is on.
 
-The cache holds two kinds of entries: the whole plan table (small) under one key, and per user the
-code of the plan their subscription points at. Both are dropped when a Plan or a Subscription is
-saved or deleted (receivers connected in ``SubscriptionsConfig.ready``), so an admin's edit of a
-limit or of the quality tasks applies to the next call.
+The plan table (a few rows) is kept per process for ``LOCAL_CACHE_SECONDS`` (core.local_cache), so an
+admin's edit of a limit, the quality tasks or the requests per minute applies in every process within a
+second, however it was written. A user's subscription is read with the user: the API's token
+authentication (core.authentication) loads it in the same query, so a request reads no extra row for
+it; elsewhere it is one query.
 
 A user without a subscription, or whose subscription is not ``active`` (canceled, past due), is on
 the default plan (``settings.DEFAULT_PLAN_CODE``).
@@ -11,21 +12,16 @@ the default plan (``settings.DEFAULT_PLAN_CODE``).
 
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
-from django.db import transaction
 
+from core.local_cache import local_cache
 from subscriptions.models import Plan, Subscription
 
 logger = logging.getLogger(__name__)
 
-PLAN_TABLE_KEY = "subscriptions:plans"
-USER_PLAN_KEY = "subscriptions:user-plan:{user_id}"
-USER_PLAN_TTL = 24 * 3600  # a backstop only; saves and deletes invalidate the entry at once
-_DEFAULT = "__default__"  # cached for users on the default plan (None would read as a cache miss)
+_SUBSCRIPTION = Subscription._meta.get_field("user").remote_field  # the user → subscription relation
 
 
 @dataclass(frozen=True)
@@ -49,31 +45,22 @@ class PlanInfo:
         )
 
 
+@local_cache()
 def plan_table() -> dict[str, PlanInfo]:
-    plans = cache.get(PLAN_TABLE_KEY)
-    if plans is None:
-        plans = {plan.code: PlanInfo.from_plan(plan) for plan in Plan.objects.all()}
-        cache.set(PLAN_TABLE_KEY, plans, None)
-    return plans
+    return {plan.code: PlanInfo.from_plan(plan) for plan in Plan.objects.all()}
 
 
 def plan_for_user(*, user: AbstractBaseUser) -> PlanInfo:
-    """The plan the user is on now: one cache round trip when warm, no query."""
-    user_key = USER_PLAN_KEY.format(user_id=user.pk)
-    cached = cache.get_many([PLAN_TABLE_KEY, user_key])
-    plans = cached.get(PLAN_TABLE_KEY)
-    if plans is None:
-        plans = plan_table()
-    code = cached.get(user_key)
-    if code is None:
-        code = _subscribed_plan_code(user) or _DEFAULT
-        cache.set(user_key, code, USER_PLAN_TTL)
-    if code == _DEFAULT:
-        code = settings.DEFAULT_PLAN_CODE
-    return plans.get(code) or _missing_plan(code)
+    """The plan the user is on now."""
+    code = _subscribed_plan_code(user) or settings.DEFAULT_PLAN_CODE
+    return plan_table().get(code) or _missing_plan(code)
 
 
 def _subscribed_plan_code(user: AbstractBaseUser) -> str | None:
+    if _SUBSCRIPTION.is_cached(user):
+        subscription = getattr(user, "subscription", None)  # loaded with the user: no query
+        active = subscription is not None and subscription.status == Subscription.Status.ACTIVE
+        return subscription.plan.code if active else None
     return (
         Subscription.objects.filter(user_id=user.pk, status=Subscription.Status.ACTIVE)
         .values_list("plan__code", flat=True)
@@ -85,19 +72,3 @@ def _missing_plan(code: str) -> PlanInfo:
     """Fail closed: without its plan row a user gets no tokens, never unlimited ones."""
     logger.error("plan %r does not exist (DEFAULT_PLAN_CODE or a subscription points at it)", code)
     return PlanInfo(code, code, 0, 0, frozenset(), 0)
-
-
-def _forget(key: str) -> None:
-    """Drop now, and again on commit: a reader between the two may have cached the old rows."""
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
-
-
-def plan_cache_clear(**kwargs: Any) -> None:
-    """Receiver for Plan post_save / post_delete."""
-    _forget(PLAN_TABLE_KEY)
-
-
-def user_plan_cache_clear(*, instance: Subscription, **kwargs: Any) -> None:
-    """Receiver for Subscription post_save / post_delete."""
-    _forget(USER_PLAN_KEY.format(user_id=instance.user_id))

@@ -11,22 +11,19 @@ matched first; otherwise the longest priced name the model starts with, *when wh
 snapshot suffix* (a date, an 8-digit stamp, a 3-digit version or "latest"). Any other suffix is a
 different model ("gpt-5-nano" is not "gpt-5") and stays unpriced rather than borrowing a wrong price.
 
-The whole price table (a few dozen rows) is cached under one key, dropped whenever a ``ModelPrice`` is
-saved or deleted (receiver connected in ``UsageConfig.ready``).
+The whole price table (a few dozen rows) is kept per process for ``LOCAL_CACHE_SECONDS`` (core.local_cache):
+an admin's new price applies in every process within a second.
 """
 
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
 from django.utils import timezone
 
+from core.local_cache import local_cache
 from usage.models import ModelPrice
 
-PRICE_TABLE_KEY = "usage:model-prices"
 PER_MILLION = Decimal(1_000_000)
 COST_QUANTUM = Decimal("1e-10")
 SNAPSHOT_SUFFIX = re.compile(r"[-@](\d{4}-\d{2}-\d{2}|\d{8}|\d{3}|latest)")
@@ -35,16 +32,14 @@ SNAPSHOT_SUFFIX = re.compile(r"[-@](\d{4}-\d{2}-\d{2}|\d{8}|\d{3}|latest)")
 PriceTable = dict[tuple[str, str], list[tuple[date, Decimal, Decimal]]]
 
 
+@local_cache()
 def price_table() -> PriceTable:
-    table = cache.get(PRICE_TABLE_KEY)
-    if table is None:
-        table = {}
-        rows = ModelPrice.objects.order_by("-valid_from").values_list(
-            "provider_type", "model", "valid_from", "input_per_million", "output_per_million"
-        )
-        for provider_type, model, valid_from, input_price, output_price in rows:
-            table.setdefault((provider_type, model), []).append((valid_from, input_price, output_price))
-        cache.set(PRICE_TABLE_KEY, table, None)
+    table: PriceTable = {}
+    rows = ModelPrice.objects.order_by("-valid_from").values_list(
+        "provider_type", "model", "valid_from", "input_per_million", "output_per_million"
+    )
+    for provider_type, model, valid_from, input_price, output_price in rows:
+        table.setdefault((provider_type, model), []).append((valid_from, input_price, output_price))
     return table
 
 
@@ -78,9 +73,3 @@ def call_cost(
     cost = (input_tokens * input_price + output_tokens * output_price) / PER_MILLION
     return cost.quantize(COST_QUANTUM)
 
-
-def price_cache_clear(**kwargs: Any) -> None:
-    """Receiver for ModelPrice post_save / post_delete: drop now, and again on commit (a reader in
-    between may have cached the old prices)."""
-    cache.delete(PRICE_TABLE_KEY)
-    transaction.on_commit(lambda: cache.delete(PRICE_TABLE_KEY))

@@ -1,4 +1,5 @@
-"""Which provider configs a user's call may use, in order (DESIGN.md §3, step 1), and their providers.
+"""Which provider configs a user's call may use, in order (docs/architecture.md, "An AI call"), and their
+providers.
 
 Order: the user's own active configs ("bring your own key", by priority), then the global active ones
 (the default first, then by priority, then id). Only when the database holds no active config usable by
@@ -6,32 +7,26 @@ this user are configs built from the environment (``settings.PROVIDER_ENV``: ``G
 ``OPENAI_API_KEY``, ``ANTHROPIC_API_KEY`` and their ``*_MODEL_FAST`` / ``*_MODEL_QUALITY``), in that
 order; none at all raises ``NoProviderConfigured``.
 
-Caching: the Django cache (maybe Redis) holds key-less ``Candidate`` descriptors only — the global list
-under one key, each user's own configs under a per-user key — both keyed by a generation that any save
-or delete of a config bumps (``providers.apps``), so an owner change, a deactivation or a model edit
-applies to the next call. Decrypted keys never enter that cache: a key is read from the database only
-when the process has no provider instance for that config version (``ProviderFactory``, keyed by id
-and ``updated_at``, so an edited key builds a new instance).
+Caching: each process keeps the key-less ``Candidate`` descriptors of every active config for
+``LOCAL_CACHE_SECONDS`` (core.local_cache), so a deactivation, an owner or a model change applies in every
+process within a second. Decrypted keys never enter that cache: a key is read from the database only when
+the process has no provider instance for that config version (``ProviderFactory``, keyed by id and
+``updated_at``, which every write of a config changes — ``.update()`` included, see
+``providers.models.AIProviderConfigQuerySet`` — so a rotated key builds a new instance).
 """
 
-import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
-from django.db.models import Q
 
+from core.local_cache import local_cache
 from orchestrator.errors import NoProviderConfigured
-from providers.apps import CONFIGS_CACHE_GENERATION_KEY
 from providers.base import AIProvider
 from providers.models import AIProviderConfig
 from providers.registry import ProviderFactory, ProviderSettings
 from providers.services import provider_for_config
 
-CACHE_TTL = 3600  # entries of a dead generation just expire
-GLOBAL_KEY = "orchestrator:configs:{generation}:global"
-USER_KEY = "orchestrator:configs:{generation}:user:{user_id}"
 FIELDS = ("id", "provider_type", "base_url", "fast_model", "quality_model", "owner_id", "updated_at")
 
 
@@ -68,26 +63,23 @@ def provider_candidates(*, user: AbstractBaseUser) -> list[Candidate]:
 
 
 def stored_candidates(*, user: AbstractBaseUser) -> list[Candidate]:
-    """The user's own active configs then the global ones: one cache round trip when warm."""
-    generation = cache.get_or_set(CONFIGS_CACHE_GENERATION_KEY, time.time_ns, None)
-    global_key = GLOBAL_KEY.format(generation=generation)
-    user_key = USER_KEY.format(generation=generation, user_id=user.pk)
-    cached = cache.get_many([global_key, user_key])
-    if len(cached) < 2:
-        cached = dict(zip((user_key, global_key), _load_candidates(user), strict=True))
-        cache.set_many(cached, CACHE_TTL)
-    return cached[user_key] + cached[global_key]
+    """The user's own active configs then the global ones; no query when warm."""
+    by_owner = _active_candidates_by_owner()
+    return by_owner.get(user.pk, []) + by_owner.get(None, [])
 
 
-def _load_candidates(user: AbstractBaseUser) -> tuple[list[Candidate], list[Candidate]]:
+@local_cache()
+def _active_candidates_by_owner() -> dict[int | None, list[Candidate]]:
+    """Every active config, in order, grouped by owner (None: the global ones)."""
     rows = (
-        AIProviderConfig.objects.filter(Q(owner__isnull=True) | Q(owner_id=user.pk), is_active=True)
+        AIProviderConfig.objects.filter(is_active=True)
         .order_by("-is_default", "priority", "id")
         .values(*FIELDS)  # never the key
     )
-    candidates = [Candidate.from_row(row) for row in rows]
-    own = [c for c in candidates if c.owner_id is not None]
-    return own, [c for c in candidates if c.owner_id is None]
+    by_owner: dict[int | None, list[Candidate]] = {}
+    for row in rows:
+        by_owner.setdefault(row["owner_id"], []).append(Candidate.from_row(row))
+    return by_owner
 
 
 def env_candidates() -> list[Candidate]:

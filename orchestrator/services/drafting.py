@@ -1,23 +1,23 @@
-"""CV and cover-letter drafts for one of the user's job postings (DESIGN.md §7), saved as Drafts.
+"""CV and cover-letter drafts for one of the user's job postings (docs/architecture.md), saved as Drafts.
 
 Both drafts report ``keyword_coverage``: the posting's keywords and required skills that the draft's
 text mentions (whole words, case-insensitively) and those it misses; ``ratio`` is null when the posting
 names no keyword. ``warnings`` lists every correction made to the model's answer.
 """
 
-import re
-import uuid
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from pydantic import BaseModel
 
 from core.errors import InvalidRequest, NotFound
+from core.text import has_enough_text
 from orchestrator.models import Draft, JobPosting
 from orchestrator.services.profiles import profile_get, profile_validate
+from orchestrator.services.task_runner import TaskRun, task_run
 from orchestrator.tasks import cover_letter as letter_task
 from orchestrator.tasks import cv as cv_task
-from orchestrator.tasks.base import MIN_INPUT_CHARS, KeywordCoverage, TaskRun, mentions, strings_in, task_run
+from orchestrator.tasks.base import KeywordCoverage, mentions, strings_in
 
 DEFAULT_LANGUAGE = "en"
 DEFAULT_TONE = "professional"
@@ -27,13 +27,13 @@ def owned_job(*, user: AbstractBaseUser, job_id: int) -> JobPosting:
     job = JobPosting.objects.filter(owner=user, pk=job_id).first()
     if job is None:
         raise NotFound("Job posting not found.")
-    if len(re.sub(r"\s+", "", "".join(strings_in(job.data)))) < MIN_INPUT_CHARS:
+    if not has_enough_text(*strings_in(job.data)):
         raise InvalidRequest(details={"job_id": ["This job posting has too little text to draft from."]})
     return job
 
 
 def usable_profile(profile: dict[str, Any]) -> dict[str, Any]:
-    if len(re.sub(r"\s+", "", "".join(strings_in(profile)))) < MIN_INPUT_CHARS:
+    if not has_enough_text(*strings_in(profile)):
         raise InvalidRequest(
             "No usable profile: send one in `profile`, or save it with PUT /api/v1/profile.",
             details={"profile": ["The profile is empty or too short."]},
@@ -100,14 +100,13 @@ def cv_draft_create(
     job_id: int,
     profile: dict[str, Any] | None = None,
     language: str | None = None,
-    request_id: uuid.UUID | None = None,
 ) -> Draft:
     """A CV tailored to the job from ``profile`` (else the saved one); the profile's facts are enforced."""
     job = owned_job(user=user, job_id=job_id)
     master = usable_profile(profile_validate(data=profile) if profile is not None else profile_get(user=user))
     language = language or job.data.get("language") or DEFAULT_LANGUAGE
     prompt = cv_task.prompt_for_cv(job_data=job.data, profile=master, language=language)
-    run = task_run(definition=cv_task.CV, user=user, prompt=prompt, request_id=request_id)
+    run = task_run(definition=cv_task.CV, user=user, prompt=prompt)
     content = cv_content(run.output, profile=master, job_data=job.data)
     return _save(user=user, job=job, kind=Draft.Kind.CV, content=content, run=run, language=language)
 
@@ -118,7 +117,6 @@ def cover_letter_draft_create(
     job_id: int,
     tone: str | None = None,
     language: str | None = None,
-    request_id: uuid.UUID | None = None,
 ) -> Draft:
     """A cover letter for the job from the saved profile; the signature is the profile's name."""
     job = owned_job(user=user, job_id=job_id)
@@ -126,7 +124,7 @@ def cover_letter_draft_create(
     tone = tone or DEFAULT_TONE
     language = language or job.data.get("language") or DEFAULT_LANGUAGE
     prompt = letter_task.prompt_for_cover_letter(job_data=job.data, profile=master, tone=tone, language=language)
-    run = task_run(definition=letter_task.COVER_LETTER, user=user, prompt=prompt, request_id=request_id)
+    run = task_run(definition=letter_task.COVER_LETTER, user=user, prompt=prompt)
     content = letter_content(run.output, profile=master, job_data=job.data, tone=tone, language=language)
     return _save(
         user=user, job=job, kind=Draft.Kind.COVER_LETTER, content=content, run=run, language=language, tone=tone

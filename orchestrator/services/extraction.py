@@ -1,4 +1,4 @@
-"""Job extraction from pasted text, a screenshot or a URL (DESIGN.md §7), saved as a JobPosting.
+"""Job extraction from pasted text, a screenshot or a URL (docs/architecture.md), saved as a JobPosting.
 
 URL input: the guarded fetcher gets the page; a JobPosting JSON-LD block is used first and costs no
 model call for what it states. When that block lacks the title or the company name (schema.org's own
@@ -6,30 +6,29 @@ example, test page 03, has no ``hiringOrganization``), one small model call read
 those two fields only; the JSON-LD facts are kept as they are. Without JSON-LD, the readable text
 (trafilatura) plus the page's whole visible text goes to the model, wrapped as untrusted data.
 
-Response cache: every model call here passes a ``cache_key`` built from the raw input (``input_cache_key``),
-so the same user extracting the same input again within the policy's TTL gets the stored answer with no
-provider call (orchestrator.services.response_cache). Pasted text is compared with its white space
-collapsed; a page by the text the prompt quotes and the URL the page was fetched from (the prompt names
-it); an image by its bytes and type.
+Response cache: every model call here passes a ``cache_key`` built from the raw input
+(``response_cache.input_key``), so the same user extracting the same input again within the cache's TTL
+gets the stored answer with no provider call. Pasted text is compared with its white space collapsed; a
+page by the text the prompt quotes and the URL the page was fetched from (the prompt names it); an image
+by its bytes and type.
 """
 
-import hashlib
 import re
-import unicodedata
-import uuid
 
 import lxml.html
 import trafilatura
 from django.contrib.auth.models import AbstractBaseUser
 
-from core.errors import AppError, InvalidRequest
-from core.request_id import request_uuid
-from orchestrator.fetching import FetchedPage, UrlFetchFailed, fetch_page
+from core.errors import InvalidRequest
+from core.text import ensure_enough_text, has_enough_text
+from orchestrator.errors import ImageTooLarge, UrlFetchFailed
+from orchestrator.fetching import FetchedPage, fetch_page
 from orchestrator.jsonld import job_posting_from_page, parse_document
 from orchestrator.models import JobPosting
+from orchestrator.services import response_cache
 from orchestrator.services.orchestrator import Generation
+from orchestrator.services.task_runner import task_run
 from orchestrator.tasks import job_posting as tasks
-from orchestrator.tasks.base import MIN_INPUT_CHARS, TaskDefinition, ensure_enough_text, task_run
 from providers.base import ImageInput
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -40,17 +39,6 @@ IMAGE_SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg"),
 )
 _INVISIBLE_TAGS = ("script", "style", "noscript", "template", "svg", "head")
-# Part of every response-cache key: bump it when a prompt template changes what the answer would be, so
-# answers cached under the old prompts are no longer served (a system-prompt edit changes the keys itself).
-CACHE_KEY_VERSION = "1"
-
-
-class ImageTooLarge(AppError):
-    code = "payload_too_large"
-    http_status = 413
-    default_message = "The image is larger than 5 MB."
-
-
 def image_input(data: bytes) -> ImageInput:
     """An ImageInput from uploaded bytes, typed by its magic bytes (PNG, JPEG, WebP) — never by the
     declared type. Over 5 MB: 413 ``payload_too_large``; anything else: 400."""
@@ -62,21 +50,6 @@ def image_input(data: bytes) -> ImageInput:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return ImageInput(data=data, mime_type="image/webp")
     raise InvalidRequest(details={"image": ["Not a PNG, JPEG or WebP image."]})
-
-
-def input_cache_key(definition: TaskDefinition, *parts: str | bytes) -> str:
-    """The response-cache key of one input: a digest of the task definition and the raw input ``parts``,
-    never of the prompt (its random boundary differs on every call)."""
-    digest = hashlib.sha256()
-    for part in (definition.schema_name, CACHE_KEY_VERSION, definition.system, *parts):
-        data = part.encode() if isinstance(part, str) else part
-        digest.update(len(data).to_bytes(8, "big") + data)  # length-prefixed: ("ab", "c") != ("a", "bc")
-    return digest.hexdigest()
-
-
-def normalized_text(text: str) -> str:
-    """Pasted text as compared for the cache: NFC, white space collapsed."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def _save(
@@ -101,18 +74,18 @@ def visible_text(document: lxml.html.HtmlElement) -> str:
 
 
 def _fill_gaps(
-    *, user: AbstractBaseUser, posting: tasks.JobPostingData, url: str, page_text: str, request_id: uuid.UUID
+    *, user: AbstractBaseUser, posting: tasks.JobPostingData, url: str, page_text: str
 ) -> tuple[tasks.JobPostingData, Generation | None]:
     """Ask the model for the title or the company name only when the JSON-LD lacks them."""
     company = posting.company or tasks.Company()
     missing = [name for name, value in (("title", posting.title), ("company", company.name)) if not value]
-    if not missing or len(re.sub(r"\s+", "", page_text)) < MIN_INPUT_CHARS:
+    if not missing or not has_enough_text(page_text):
         return posting, None
     page_text = page_text[:PAGE_TEXT_CHARS]
     run = task_run(
-        definition=tasks.POSTING_GAPS, user=user, request_id=request_id,
+        definition=tasks.POSTING_GAPS, user=user,
         prompt=tasks.prompt_for_gaps(url=url, missing=missing, page_text=page_text),
-        cache_key=input_cache_key(tasks.POSTING_GAPS, "page", url, ",".join(missing), page_text),
+        cache_key=response_cache.input_key(tasks.POSTING_GAPS, "page", url, ",".join(missing), page_text),
     )
     gaps: tasks.PostingGaps = run.output
     found_company = gaps.company or tasks.Company()
@@ -124,7 +97,7 @@ def _fill_gaps(
 
 
 def _from_html(
-    *, user: AbstractBaseUser, page: FetchedPage, request_id: uuid.UUID
+    *, user: AbstractBaseUser, page: FetchedPage
 ) -> tuple[tasks.JobPostingData, Generation | None]:
     html = page.text()
     document = parse_document(html)
@@ -134,62 +107,61 @@ def _from_html(
     from_jsonld = job_posting_from_page(document)
     page_text = visible_text(document)
     if from_jsonld is not None:
-        return _fill_gaps(user=user, posting=from_jsonld, url=page.url, page_text=page_text, request_id=request_id)
+        return _fill_gaps(user=user, posting=from_jsonld, url=page.url, page_text=page_text)
     main_text = trafilatura.extract(html, favor_recall=True, include_comments=False) or ""
-    if len(re.sub(r"\s+", "", main_text + page_text)) < MIN_INPUT_CHARS:
+    if not has_enough_text(main_text, page_text):
         raise UrlFetchFailed("The page has no readable job text.", details={"reason": "no_text"})
     return _extract_page(
-        user=user, url=page.url, title=title, main_text=main_text, page_text=page_text, request_id=request_id
+        user=user, url=page.url, title=title, main_text=main_text, page_text=page_text
     )
 
 
 def _from_plain_text(
-    *, user: AbstractBaseUser, page: FetchedPage, request_id: uuid.UUID
+    *, user: AbstractBaseUser, page: FetchedPage
 ) -> tuple[tasks.JobPostingData, Generation]:
     text = page.text()
-    if len(re.sub(r"\s+", "", text)) < MIN_INPUT_CHARS:
+    if not has_enough_text(text):
         raise UrlFetchFailed("The page has no readable job text.", details={"reason": "no_text"})
-    return _extract_page(user=user, url=page.url, title="", main_text=text, page_text="", request_id=request_id)
+    return _extract_page(user=user, url=page.url, title="", main_text=text, page_text="")
 
 
 def _extract_page(
-    *, user: AbstractBaseUser, url: str, title: str, main_text: str, page_text: str, request_id: uuid.UUID
+    *, user: AbstractBaseUser, url: str, title: str, main_text: str, page_text: str
 ) -> tuple[tasks.JobPostingData, Generation]:
     main_text, page_text = main_text[:MAIN_TEXT_CHARS], page_text[:PAGE_TEXT_CHARS]
     run = task_run(
-        definition=tasks.EXTRACTION, user=user, request_id=request_id,
+        definition=tasks.EXTRACTION, user=user,
         prompt=tasks.prompt_for_page(url=url, page_title=title, main_text=main_text, page_text=page_text),
-        cache_key=input_cache_key(tasks.EXTRACTION, "page", url, title, main_text, page_text),
+        cache_key=response_cache.input_key(tasks.EXTRACTION, "page", url, title, main_text, page_text),
     )
     return run.output, run.generation
 
 
 def job_posting_extract_from_url(
-    *, user: AbstractBaseUser, url: str, request_id: uuid.UUID | None = None
+    *, user: AbstractBaseUser, url: str
 ) -> JobPosting:
-    request_id = request_id or request_uuid()  # the HTTP request's id, when serving one
     page = fetch_page(url)
     extract = _from_plain_text if page.content_type == "text/plain" else _from_html
-    data, generation = extract(user=user, page=page, request_id=request_id)
+    data, generation = extract(user=user, page=page)
     return _save(user=user, source=JobPosting.Source.URL, data=data, generation=generation, url=url)
 
 
 def job_posting_extract_from_text(
-    *, user: AbstractBaseUser, text: str, request_id: uuid.UUID | None = None
+    *, user: AbstractBaseUser, text: str
 ) -> JobPosting:
     ensure_enough_text(text, field="text")
     run = task_run(
-        definition=tasks.EXTRACTION, user=user, prompt=tasks.prompt_for_text(text), request_id=request_id,
-        cache_key=input_cache_key(tasks.EXTRACTION, "text", normalized_text(text)),
+        definition=tasks.EXTRACTION, user=user, prompt=tasks.prompt_for_text(text),
+        cache_key=response_cache.input_key(tasks.EXTRACTION, "text", response_cache.normalized_text(text)),
     )
     return _save(user=user, source=JobPosting.Source.TEXT, data=run.output, generation=run.generation)
 
 
 def job_posting_extract_from_image(
-    *, user: AbstractBaseUser, image: ImageInput, request_id: uuid.UUID | None = None
+    *, user: AbstractBaseUser, image: ImageInput
 ) -> JobPosting:
     run = task_run(
-        definition=tasks.EXTRACTION, user=user, prompt=tasks.prompt_for_image(), images=[image], request_id=request_id,
-        cache_key=input_cache_key(tasks.EXTRACTION, "image", image.mime_type, image.data),
+        definition=tasks.EXTRACTION, user=user, prompt=tasks.prompt_for_image(), images=[image],
+        cache_key=response_cache.input_key(tasks.EXTRACTION, "image", image.mime_type, image.data),
     )
     return _save(user=user, source=JobPosting.Source.IMAGE, data=run.output, generation=run.generation)

@@ -40,8 +40,8 @@ from orchestrator.errors import (
     ProviderUnavailable,
 )
 from orchestrator.policies import MAX_OUTPUT_TOKENS
-from orchestrator.services.configs import Candidate, provider_candidates, provider_for
 from orchestrator.services import response_cache
+from orchestrator.services.configs import Candidate, provider_candidates, provider_for
 from orchestrator.services.router import Tier, model_for, tier_for
 from providers.base import AIProvider, ErrorCode, GenerationRequest, GenerationResult, ImageInput, ProviderError
 from subscriptions.errors import QuotaExceeded
@@ -187,6 +187,7 @@ def _first_success(call: _Call, routes: list[Route]) -> Generation:
 
 def _attempt(call: _Call, route: Route, provider: AIProvider) -> Generation:
     candidate, model = route.candidate, route.model
+    db_connection_release()  # no connection is held through the provider call (core.db)
     started = time.perf_counter()
     try:
         result = provider.generate(replace(call.request, model=model))

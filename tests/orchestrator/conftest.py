@@ -3,7 +3,9 @@ asked), a local page server for the URL path, and the real job pages of tests/da
 
 import json
 import threading
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -13,6 +15,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from core.request_id import request_id_bind, request_id_unbind
 from providers.backends.mock import MockProvider
 from providers.base import GenerationRequest
 from tests.factories import ProviderConfigFactory, UserFactory
@@ -163,3 +166,13 @@ def public_site(monkeypatch: pytest.MonkeyPatch, page_server: PageServer) -> Pag
     monkeypatch.setattr(fetching, "dial", fake_dial)
     page_server.dialled = dialled  # type: ignore[attr-defined]
     return page_server
+
+
+@contextmanager
+def bound_request_id(request_id: uuid.UUID) -> Iterator[None]:
+    """Serve the block as the HTTP request ``request_id`` would be (core.request_id)."""
+    token = request_id_bind(request_id.hex)
+    try:
+        yield
+    finally:
+        request_id_unbind(token)

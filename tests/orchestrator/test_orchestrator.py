@@ -22,6 +22,7 @@ from providers.registry import ProviderFactory
 from subscriptions.errors import QuotaExceeded
 from subscriptions.models import QuotaCounter
 from tests.factories import PlanFactory, ProviderConfigFactory, SubscriptionFactory, UserFactory
+from tests.orchestrator.conftest import bound_request_id
 from usage.models import AIProviderUsageLog, ModelPrice
 
 NO_ENV = {
@@ -140,8 +141,8 @@ def test_it_ignores_the_environment_while_a_config_is_stored(user, settings):
 def test_it_refuses_and_logs_the_call_when_no_provider_is_configured(user):
     ProviderConfigFactory(is_active=False)
 
-    with pytest.raises(NoProviderConfigured, match="No active provider configured"):
-        generate(user, request_id=uuid.UUID(int=7))
+    with pytest.raises(NoProviderConfigured, match="No active provider configured"), bound_request_id(uuid.UUID(int=7)):
+        generate(user)
 
     [row] = logs()
     assert (row.provider_config_id, row.status, row.error_code) == (None, "error", "no_provider_configured")
@@ -260,7 +261,8 @@ def test_it_falls_back_to_the_next_config_after_a_500_and_logs_both_attempts(use
     MockProvider.queue.append(unavailable())
     request_id = uuid.uuid4()
 
-    generation = generate(user, request_id=request_id)
+    with bound_request_id(request_id):
+        generation = generate(user)
 
     error, success = logs()
     assert (error.attempt, error.status, error.error_code, error.provider_config_id) == (
@@ -407,9 +409,9 @@ def test_a_success_row_has_every_field(user):
 
 
 @pytest.mark.django_db(transaction=True)  # autocommit as in production: no test transaction's savepoints
-def test_a_warm_call_costs_at_most_six_queries(django_assert_max_num_queries):
+def test_a_warm_call_costs_at_most_six_queries(local_caches, django_assert_max_num_queries):
     PlanFactory(code="freemium")
-    user = UserFactory()
+    user = type(UserFactory()).objects.select_related("subscription__plan").get()  # as the token auth loads it
     ProviderConfigFactory()
     generate(user)
 

@@ -23,14 +23,14 @@ from orchestrator.services.extraction import (
     job_posting_extract_from_url,
 )
 from orchestrator.services.orchestrator import AIOrchestrator
+from orchestrator.services.task_runner import task_run
 from orchestrator.tasks import job_posting
-from orchestrator.tasks.base import task_run
 from providers.backends.mock import MockProvider
 from providers.base import ErrorCode, ProviderError
 from subscriptions.errors import QuotaExceeded
 from subscriptions.models import Plan, QuotaCounter
 from tests.factories import PlanFactory, SubscriptionFactory, UserFactory
-from tests.orchestrator.conftest import PageServer, queue_reply
+from tests.orchestrator.conftest import PageServer, bound_request_id, queue_reply
 from usage.models import AIProviderUsageLog, UsageStatus
 
 POSTING = ("We are hiring a Senior Python Developer at Initech in Berlin. Full-time, hybrid, EUR 70,000-85,000 "
@@ -62,7 +62,8 @@ def test_it_answers_a_repeated_extraction_of_the_same_text_from_the_cache(user: 
     quota_after_first = counters(user)
     request_id = uuid.uuid4()
 
-    second = extract(user, request_id=request_id)
+    with bound_request_id(request_id):
+        second = extract(user)
 
     assert len(provider_requests) == 1
     assert second.pk != first.pk
@@ -252,8 +253,10 @@ def test_an_entry_holds_the_answer_and_no_key(user: Any, provider_requests: list
 
 
 def test_a_hit_costs_one_insert_and_a_miss_no_more_queries_than_an_uncached_call(
-    user: Any, provider_requests: list
+    user: Any, provider_requests: list, local_caches: None
 ) -> None:
+    user = type(user).objects.select_related("subscription__plan").get(pk=user.pk)  # as the API's auth loads it
+
     def queries(**kwargs: Any) -> list[str]:
         with CaptureQueriesContext(connection) as captured:
             task_run(definition=job_posting.EXTRACTION, user=user, prompt="Extract.", **kwargs)
@@ -270,7 +273,9 @@ def test_a_hit_costs_one_insert_and_a_miss_no_more_queries_than_an_uncached_call
 
 
 @pytest.mark.parametrize(("mode", "queries"), [("off", 5), ("miss", 5), ("hit", 1)])
-def test_the_benchmark_reports_the_queries_of_each_cache_mode(db: None, mode: str, queries: int) -> None:
+def test_the_benchmark_reports_the_queries_of_each_cache_mode(
+    db: None, local_caches: None, mode: str, queries: int
+) -> None:
     out = io.StringIO()
 
     call_command("bench_orchestrator", calls=100, warmup=5, response_cache=mode, stdout=out)

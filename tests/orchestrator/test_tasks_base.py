@@ -8,14 +8,14 @@ import pytest
 from pydantic import BaseModel
 
 from core.errors import InvalidRequest
+from core.text import ensure_enough_text
 from orchestrator.errors import InvalidOutput
+from orchestrator.services.task_runner import task_run
 from orchestrator.tasks.base import (
     UNTRUSTED_DATA_RULE,
     TaskDefinition,
-    ensure_enough_text,
     mentions,
     strict_json_schema,
-    task_run,
     wrap_untrusted,
 )
 from orchestrator.tasks.job_posting import JobPostingData

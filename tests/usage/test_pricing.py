@@ -100,7 +100,7 @@ def test_a_new_price_applies_to_the_next_call():
     assert cost("brand-new-model", 1_000_000, 0) == Decimal(1)
 
 
-def test_a_warm_price_lookup_makes_no_query(django_assert_num_queries):
+def test_a_warm_price_lookup_makes_no_query(local_caches, django_assert_num_queries):
     cost("gpt-5-mini")
 
     with django_assert_num_queries(0):

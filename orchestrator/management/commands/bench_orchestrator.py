@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from orchestrator.services import response_cache
 from orchestrator.services.orchestrator import AIOrchestrator
-from orchestrator.services.response_cache import response_cache_store
 from providers.models import AIProviderConfig, ProviderType
 from subscriptions.models import Plan, Subscription
 from usage.models import AIProviderUsageLog
@@ -39,24 +39,25 @@ class Command(BaseCommand):
             help="off: no cache key (default); miss: a new cache key each call; hit: the same, stored answer.",
         )
 
-    def handle(self, *args, calls: int, warmup: int, response_cache: str, **options) -> None:
+    def handle(self, *args, calls: int, warmup: int, **options) -> None:
         if calls < 100:
             raise CommandError("--calls must be at least 100")
+        mode = options["response_cache"]
         with _throwaway_user() as user:
-            generate = _caller(user, response_cache)
+            generate = _caller(user, mode)
             for _ in range(warmup):
                 generate()
             with override_settings(DEBUG=False):
                 durations = [_timed(generate) for _ in range(calls)]
             queries = _queries_per_call(generate, calls=min(calls, 200))
-        self._report(calls, durations, queries, response_cache)
+        self._report(calls, durations, queries, mode)
 
-    def _report(self, calls: int, durations: list[float], queries: list[int], response_cache: str) -> None:
+    def _report(self, calls: int, durations: list[float], queries: list[int], mode: str) -> None:
         cuts = statistics.quantiles(durations, n=100)
         cache_backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
         self.stdout.write(
             f"bench_orchestrator: {calls} calls, {connection.vendor} database, {cache_backend}, mock provider, "
-            f"response cache {response_cache}"
+            f"response cache {mode}"
         )
         self.stdout.write(
             f"  per generate(): p50 {cuts[49] * 1000:.3f} ms, p95 {cuts[94] * 1000:.3f} ms, "
@@ -68,16 +69,16 @@ class Command(BaseCommand):
         )
 
 
-def _caller(user: AbstractBaseUser, response_cache: str) -> Callable[[], object]:
+def _caller(user: AbstractBaseUser, mode: str) -> Callable[[], object]:
     """One generate() call as the mode asks: no cache key, a fresh key (a miss), or a stored answer's key."""
-    if response_cache == "off":
+    if mode == "off":
         return lambda: AIOrchestrator().generate(user=user, task="extraction", prompt=PROMPT)
-    if response_cache == "miss":
+    if mode == "miss":
         return lambda: AIOrchestrator().generate(
             user=user, task="extraction", prompt=PROMPT, cache_key=secrets.token_hex(16)
         )
     generation = AIOrchestrator().generate(user=user, task="extraction", prompt=PROMPT, cache_key="bench")
-    response_cache_store(task="extraction", generation=generation)  # as task_run does once it validated
+    response_cache.store(task="extraction", generation=generation)  # as task_run does once it validated
     return lambda: AIOrchestrator().generate(user=user, task="extraction", prompt=PROMPT, cache_key="bench")
 
 

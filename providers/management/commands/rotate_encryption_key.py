@@ -4,7 +4,8 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from providers.key_rotation import KeyRotationFailed, provider_keys_rotate
+from providers.errors import KeyRotationFailed
+from providers.key_rotation import provider_keys_rotate
 
 
 class Command(BaseCommand):
