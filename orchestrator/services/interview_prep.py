@@ -9,8 +9,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from orchestrator.models import Draft
 from orchestrator.services.drafting import DEFAULT_LANGUAGE, owned_job, usable_profile
 from orchestrator.services.profiles import profile_get
+from orchestrator.services.task_runner import task_run
 from orchestrator.tasks import interview_prep as prep_task
-from orchestrator.tasks.base import task_run
 
 
 def interview_prep_create(

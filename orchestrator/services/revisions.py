@@ -15,7 +15,7 @@ from core.errors import InvalidRequest, NotFound
 from orchestrator.models import Draft
 from orchestrator.services.drafting import DEFAULT_TONE, cv_content, letter_content, usable_profile
 from orchestrator.services.profiles import profile_get
-from orchestrator.tasks.base import task_run
+from orchestrator.services.task_runner import task_run
 from orchestrator.tasks.interview_prep import InterviewPrepContent, check_evidence
 from orchestrator.tasks.revision import REVISIONS, prompt_for_revision
 
