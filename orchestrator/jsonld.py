@@ -120,7 +120,7 @@ def _company(node: Node, by_id: dict[str, Node]) -> dict[str, Any] | None:
     if not isinstance(organisation, dict):
         return None
     url = _text(organisation.get("url")) or _text(organisation.get("sameAs"))
-    name = _text(organisation.get("name")) or _text(organisation.get("legalName"))
+    name = html_to_text(_text(organisation.get("name")) or _text(organisation.get("legalName")))
     return {"name": name, "url": url} if name or url else None
 
 
@@ -234,7 +234,7 @@ def posting_from_jsonld(node: Node, by_id: dict[str, Node], document: lxml.html.
     country = next((place.get("country_code") for place in locations + applicants if place.get("country_code")), None)
     apply_url = _text(node.get("url")) if node.get("directApply") is True else None
     return JobPostingData.model_validate({
-        "title": _text(node.get("title")) or _text(node.get("name")),
+        "title": html_to_text(_text(node.get("title")) or _text(node.get("name"))),
         "company": _company(node, by_id),
         "locations": locations,
         "applicant_locations": applicants,

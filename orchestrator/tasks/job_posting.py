@@ -106,8 +106,8 @@ class Location(BaseModel):
 
 
 class Salary(BaseModel):
-    """A range is ``min``-``max``; a bound the posting does not state is null (a lower bound alone has no
-    ``max``). One stated figure is ``min`` = ``max``."""
+    """The pay: a range is min to max, and a bound the posting does not state is null (a lower bound alone
+    has no max); one stated figure is min = max."""
 
     currency: Annotated[str | None, BeforeValidator(_lenient(currency_code)), Field(description="ISO 4217")] = None
     min: Amount = None

@@ -172,3 +172,47 @@ def test_a_json_ld_block_nested_too_deeply_is_skipped_like_a_broken_one(depth: i
     deep = "[" * depth + '{"@type": "JobPosting", "title": "Deep"}' + "]" * depth
     assert posting_of(page_with(deep)) is None
     assert posting_of(page_with(deep, {"@type": "JobPosting", "title": "Shallow"}))["title"] == "Shallow"
+
+
+def test_entities_in_a_title_or_a_company_name_are_decoded() -> None:
+    data = posting_of(page_with({"@type": "JobPosting", "title": "Dev &amp;amp; Ops &#8211; Berlin",
+                                 "hiringOrganization": {"name": "Harbour &amp; Finch"}}))
+    assert (data["title"], data["company"]["name"]) == ("Dev & Ops \u2013 Berlin", "Harbour & Finch")
+
+
+def test_an_applicant_location_that_is_a_bare_name_or_a_reference_is_read() -> None:
+    data = posting_of(page_with({"@graph": [
+        {"@type": "Country", "@id": "#de", "name": "Deutschland"},
+        {"@type": "JobPosting", "title": "G", "jobLocationType": ["TELECOMMUTE"],
+         "applicantLocationRequirements": [{"@id": "#de"}, "Österreich", {"@type": "State", "name": "Texas"}]},
+    ]}, lang="de"))
+
+    assert [(place["country_code"], place["region"]) for place in data["applicant_locations"]] == [
+        ("DE", None), ("AT", None), (None, "Texas")]
+    assert [place["country_code"] for place in data["locations"]] == ["DE", "AT"]
+    assert data["work_mode"] == "remote"
+
+
+def test_an_unknown_country_currency_amount_or_date_is_null_not_an_exception() -> None:
+    data = posting_of(page_with({
+        "@type": "JobPosting", "title": "H", "datePosted": "2024-99-99", "validThrough": "soon",
+        "jobLocation": {"@type": "Place", "address": {"addressLocality": "Ys", "addressCountry": "Atlantis"}},
+        "applicantLocationRequirements": {"@type": "Country", "name": "XX"}, "inLanguage": "Klingon",
+        "baseSalary": {"currency": "XYZ", "value": {"minValue": "negotiable", "maxValue": [], "unitText": "moon"}},
+    }))
+
+    assert data["locations"] == [{"city": "Ys", "region": None, "country_code": None, "raw": "Ys, Atlantis"}]
+    assert data["applicant_locations"] == [{"city": None, "region": "XX", "country_code": None, "raw": "XX"}]
+    assert data["salary"] | {"raw": None} == {"currency": None, "min": None, "max": None, "period": None, "raw": None}
+    assert (data["date_posted"], data["application_deadline"]) == (None, None)
+    assert data["language"] == "en"  # "Klingon" is no language tag: the page's <html lang> stands
+
+
+def test_min_and_max_value_win_over_value_and_a_bound_not_stated_stays_null() -> None:
+    both = {"@type": "JobPosting", "title": "I", "baseSalary": {"currency": "EUR", "value": {
+        "minValue": 50000, "maxValue": 60000, "value": 55000}}}
+    upper = {"@type": "JobPosting", "title": "J", "baseSalary": {"currency": "EUR", "value": {"maxValue": "60k"}}}
+    ranged, bounded = posting_of(page_with(both))["salary"], posting_of(page_with(upper))["salary"]
+
+    assert (ranged["min"], ranged["max"]) == (50000, 60000)
+    assert (bounded["min"], bounded["max"]) == (None, 60000)
