@@ -160,3 +160,53 @@ def server_command(port: int) -> list[str]:
         return [str(gunicorn), "-c", "config/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", "1",
                 "config.wsgi"]
     return [str(root / ".venv" / "bin" / "python"), "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
+
+
+class ServerProcess:
+    """The service in a process of its own (its own session: a SIGKILL takes the master and its workers
+    together, like the kernel's OOM killer or a container stop), against the database at ``database_url``."""
+
+    def __init__(self, *, database_url: str, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.root = Path(__file__).resolve().parents[2]
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": os.environ.get("SECRET_KEY", "insecure-test-secret-key"),
+            "CRYPTOGRAPHY_KEY": os.environ.get("CRYPTOGRAPHY_KEY", "insecure-test-cryptography-key"),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": "",
+            "WEB_CONCURRENCY": "1",
+            "LOG_FORMAT": "json",
+            **(env or {}),
+        }
+        self.env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "ServerProcess":
+        self.process = subprocess.Popen(
+            server_command(self.port), cwd=self.root, env=self.env, start_new_session=True,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        wait_until(lambda: port_open(self.port), f"the server on port {self.port}", seconds=60)
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL to every process of the server at once: nothing runs a handler, nothing settles."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=WAIT_SECONDS)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=WAIT_SECONDS)
+            except subprocess.TimeoutExpired:
+                self.kill()
