@@ -94,7 +94,8 @@ def country_code(value: Any, *, language: str | None = None) -> str | None:
     if text.isascii() and len(re.sub(r"[.\s]", "", text)) <= 3:
         return _from_code(text)
     key = name_key(text)
-    for names in (_names_in(language or "en"), _names_in("en"), _all_names()):
-        if key in names:
-            return names[key] or None
+    for names in (lambda: _names_in(language or "en"), lambda: _names_in("en"), _all_names):
+        found = names().get(key)
+        if found is not None:
+            return found or None
     return None
