@@ -5,7 +5,8 @@ core, so it is never what the benchmark measures).
     python -m bench.upstream --port 9100 --latency-ms 1000 --jitter-ms 200
 
 ``GET /_bench/latency?ms=…&jitter=…`` changes the latency of the running server (the driver does, per load).
-Any other request is a chat completion: the request body is read and ignored.
+``GET /_bench/last`` tells the model and the Authorization header of the last chat completion (for tests).
+Any other request is a chat completion: the body is kept (for ``/_bench/last``), not parsed.
 """
 
 import argparse
@@ -75,6 +76,20 @@ class Latency:
         return max(0.0, cls.ms + random.uniform(-cls.jitter_ms, cls.jitter_ms)) / 1000
 
 
+class Last:
+    """The last chat completion request: its head and body, parsed only when asked for."""
+
+    head = ""
+    body = b""
+
+    @classmethod
+    def described(cls) -> bytes:
+        headers = dict(line.partition(":")[::2] for line in cls.head.split("\r\n")[1:])
+        authorization = next((v.strip() for k, v in headers.items() if k.strip().lower() == "authorization"), "")
+        model = json.loads(cls.body).get("model", "") if cls.body else ""
+        return http_response("200 OK", json.dumps({"authorization": authorization, "model": model}).encode())
+
+
 class UpstreamProtocol(asyncio.Protocol):
     """HTTP/1.1 with keep-alive, one request at a time per connection (what the SDKs and wrk send)."""
 
@@ -96,16 +111,21 @@ class UpstreamProtocol(asyncio.Protocol):
                     length = int(value)
             if len(self.buffer) < end + 4 + length:
                 return
-            self.buffer = self.buffer[end + 4 + length :]
-            self.answer(head.split(" ", 2)[1])
+            body, self.buffer = self.buffer[end + 4 : end + 4 + length], self.buffer[end + 4 + length :]
+            self.answer(head, body)
 
-    def answer(self, target: str) -> None:
+    def answer(self, head: str, body: bytes) -> None:
+        target = head.split(" ", 2)[1]
+        if target.startswith("/_bench/last"):
+            self.transport.write(Last.described())
+            return
         if target.startswith("/_bench/latency"):
             query = parse_qs(urlsplit(target).query)
             Latency.ms = float(query.get("ms", ["0"])[0])
             Latency.jitter_ms = float(query.get("jitter", ["0"])[0])
             self.transport.write(NO_CONTENT)
             return
+        Last.head, Last.body = head, body
         delay = Latency.draw()
         if delay:
             asyncio.get_running_loop().call_later(delay, self.send, COMPLETION)
