@@ -80,7 +80,7 @@ def test_a_client_request_id_that_is_not_a_sane_token_is_replaced(client, given)
 def test_log_lines_of_a_request_carry_its_id_in_json(client, monkeypatch, log_output):
     monkeypatch.setattr("core.views.cache.set", _cache_down)
 
-    response = client.get("/healthz", HTTP_X_REQUEST_ID="trace-123")
+    response = client.get("/readyz", HTTP_X_REQUEST_ID="trace-123")  # 503 with the cache down (/healthz: 200)
 
     lines = log_output.json_lines()
     assert response.status_code == 503
