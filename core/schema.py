@@ -1,4 +1,4 @@
-"""OpenAPI documentation of the API's errors: one shape (DESIGN.md §6), documented on every operation.
+"""OpenAPI documentation of the API's errors: one shape (docs/errors.md), documented on every operation.
 
 ``AutoSchema`` (the project's DRF schema class) adds to each operation the error statuses it can answer
 with, in the error shape, unless the view documents them itself: 401/403 behind a login, 429 when
@@ -7,12 +7,15 @@ with a path parameter or a page number. Clients and the API fuzzer (tests/core/t
 then rely on the documented statuses and shapes.
 """
 
+from functools import cache
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
+
+from core.errors import error_catalogue
 
 ErrorSerializer = inline_serializer(
     name="Error",
@@ -28,25 +31,22 @@ ErrorSerializer = inline_serializer(
     },
 )
 
-ERRORS = {
-    400: "Invalid input (`invalid_request`, details: field errors).",
-    401: "Not logged in (`not_authenticated`).",
-    403: "Not allowed (`permission_denied`): not a super-admin, or a session request without its CSRF token.",
-    404: "Not found, or not yours (`not_found`); also a page number past the end.",
-    413: "Body over the limit, or an image over 5 MB (`payload_too_large`).",
-    415: "Unsupported Content-Type (`unsupported_media_type`).",
-    422: "The job URL is not allowed (`url_not_allowed`) or could not be fetched (`url_fetch_failed`).",
-    429: "Too many requests (`throttled`) or token quota used up (`quota_exceeded`); see Retry-After.",
-    502: "The provider answered with an error (`provider_error`) or unusable output (`invalid_output`).",
-    503: "No provider configured (`no_provider_configured`) or all unavailable (`provider_unavailable`).",
-    504: "The provider timed out (`provider_timeout`).",
-}
 PAGINATION_PARAMETERS = frozenset({"page", "page_size"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
+@cache
+def error_descriptions() -> dict[int, str]:
+    """Each status's description in the schema: its codes and their messages, from the error catalogue."""
+    descriptions: dict[int, list[str]] = {}
+    for entry in error_catalogue():
+        descriptions.setdefault(entry.http_status, []).append(f"`{entry.code}`: {entry.message}")
+    return {status: " ".join(lines) for status, lines in descriptions.items()}
+
+
 def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
-    return {status: OpenApiResponse(ErrorSerializer, description=ERRORS[status]) for status in statuses}
+    descriptions = error_descriptions()
+    return {status: OpenApiResponse(ErrorSerializer, description=descriptions[status]) for status in statuses}
 
 
 class AutoSchema(SpectacularAutoSchema):

@@ -50,4 +50,5 @@ class UrlFetchFailed(AppError):
 
 
 class ImageTooLarge(PayloadTooLarge):
+    limit_bytes = 5 * 1024 * 1024
     default_message = "The image is larger than 5 MB."

@@ -11,8 +11,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from orchestrator.api.schema import openapi_schema
+from orchestrator.errors import ImageTooLarge
 from orchestrator.models import Draft, JobPosting
-from orchestrator.services.extraction import MAX_IMAGE_BYTES, ImageTooLarge, image_input
 from orchestrator.services.revisions import draft_revision_chain
 from orchestrator.tasks.cover_letter import TONES, CoverLetterContent
 from orchestrator.tasks.cv import CvContent
@@ -20,11 +20,11 @@ from orchestrator.tasks.interview_prep import DEFAULT_COUNT, MAX_COUNT, Intervie
 from orchestrator.tasks.job_posting import JobPostingData
 from orchestrator.tasks.json_resume import Resume
 from orchestrator.tasks.revision import MAX_INSTRUCTIONS_CHARS
-from providers.base import ImageInput
 
 MAX_TEXT_CHARS = 50_000
 MAX_ID = 2**63 - 1  # BigAutoField
 LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
+MAX_IMAGE_BYTES = ImageTooLarge.limit_bytes
 _DATA_URL = re.compile(r"^data:[\w/+.-]*;base64,", re.IGNORECASE)
 
 
@@ -34,13 +34,14 @@ _DATA_URL = re.compile(r"^data:[\w/+.-]*;base64,", re.IGNORECASE)
     "WebP, at most 5 MB.",
 })
 class ImageUploadField(serializers.Field):
-    """A PNG, JPEG or WebP image from base64 text (JSON) or an uploaded file (multipart)."""
+    """The bytes of an image from base64 text (JSON) or an uploaded file (multipart); what kind of image it
+    is, the service decides (``extraction.image_input``, by its magic bytes)."""
 
-    def to_internal_value(self, data: Any) -> ImageInput:
+    def to_internal_value(self, data: Any) -> bytes:
         if isinstance(data, UploadedFile):
             if data.size and data.size > MAX_IMAGE_BYTES:
                 raise ImageTooLarge(details={"image": [f"{data.size} bytes; the limit is {MAX_IMAGE_BYTES} bytes."]})
-            return image_input(data.read(MAX_IMAGE_BYTES + 1))
+            return data.read(MAX_IMAGE_BYTES + 1)
         if not isinstance(data, str):
             raise serializers.ValidationError("Expected base64 text or a file.")
         encoded = re.sub(r"\s+", "", _DATA_URL.sub("", data.strip(), count=1))
@@ -50,10 +51,10 @@ class ImageUploadField(serializers.Field):
             raw = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError) as exc:
             raise serializers.ValidationError("Not valid base64.") from exc
-        return image_input(raw)
+        return raw
 
-    def to_representation(self, value: ImageInput) -> str:
-        return base64.b64encode(value.data).decode("ascii")
+    def to_representation(self, value: bytes) -> str:
+        return base64.b64encode(value).decode("ascii")
 
 
 class ExtractRequestSerializer(serializers.Serializer):

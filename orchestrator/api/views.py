@@ -24,7 +24,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.errors import AppError, InvalidRequest
+from core.errors import BadCredentials, InvalidRequest
 from core.parsers import JSONParser
 from core.schema import error_responses
 from orchestrator.api import serializers as s
@@ -33,12 +33,6 @@ from orchestrator.api.throttling import PlanRateThrottle, TokenEndpointThrottle
 from orchestrator.models import Draft, JobPosting
 from orchestrator.services import drafting, exports, extraction, interview_prep, matching, profiles, revisions
 from orchestrator.services.usage import usage_me
-
-
-class BadCredentials(AppError):
-    code = "not_authenticated"
-    http_status = 401
-    default_message = "Unable to log in with the username and password given."
 
 
 class EndUserMixin:
@@ -69,7 +63,7 @@ class JobExtractorViewSet(EndUserMixin, viewsets.ViewSet):
         elif data.get("text"):
             job = extraction.job_posting_extract_from_text(user=request.user, text=data["text"])
         else:
-            job = extraction.job_posting_extract_from_image(user=request.user, image=data["image"])
+            job = extraction.job_posting_extract_from_image(user=request.user, image_data=data["image"])
         return Response(s.JobPostingSerializer(job).data, status=status.HTTP_201_CREATED)
 
 

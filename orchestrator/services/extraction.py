@@ -31,7 +31,7 @@ from orchestrator.services.task_runner import task_run
 from orchestrator.tasks import job_posting as tasks
 from providers.base import ImageInput
 
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_IMAGE_BYTES = ImageTooLarge.limit_bytes
 MAIN_TEXT_CHARS = 20_000
 PAGE_TEXT_CHARS = 10_000
 IMAGE_SIGNATURES = (
@@ -157,9 +157,9 @@ def job_posting_extract_from_text(
     return _save(user=user, source=JobPosting.Source.TEXT, data=run.output, generation=run.generation)
 
 
-def job_posting_extract_from_image(
-    *, user: AbstractBaseUser, image: ImageInput
-) -> JobPosting:
+def job_posting_extract_from_image(*, user: AbstractBaseUser, image_data: bytes) -> JobPosting:
+    """A screenshot's posting; the bytes must be a PNG, JPEG or WebP image (``image_input``)."""
+    image = image_input(image_data)
     run = task_run(
         definition=tasks.EXTRACTION, user=user, prompt=tasks.prompt_for_image(), images=[image],
         cache_key=response_cache.input_key(tasks.EXTRACTION, "image", image.mime_type, image.data),

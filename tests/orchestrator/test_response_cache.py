@@ -17,7 +17,6 @@ from orchestrator.errors import InvalidOutput, ProviderFailed, ProviderUnavailab
 from orchestrator.models import Profile
 from orchestrator.services.drafting import cover_letter_draft_create
 from orchestrator.services.extraction import (
-    image_input,
     job_posting_extract_from_image,
     job_posting_extract_from_text,
     job_posting_extract_from_url,
@@ -95,7 +94,7 @@ def test_it_answers_a_repeated_image_and_page_from_the_cache(
 ) -> None:
     url = page_server.page("/job.txt", POSTING.encode(), content_type="text/plain; charset=utf-8")
     for _ in range(2):
-        job_posting_extract_from_image(user=user, image=image_input(PNG))
+        job_posting_extract_from_image(user=user, image_data=PNG)
         job_posting_extract_from_url(user=user, url=url)
 
     assert len(provider_requests) == 2

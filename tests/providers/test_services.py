@@ -4,6 +4,7 @@ import pytest
 
 from providers.backends.openai import OpenAIProvider
 from providers.models import AIProviderConfig
+from providers.registry import ProviderFactory
 from providers.services import ProviderTestResult, provider_config_test, provider_for_config
 from tests.factories import ProviderConfigFactory
 
@@ -37,6 +38,34 @@ def test_an_edited_config_gets_a_new_instance_with_the_new_key(vendor_server):
     assert new is not old
     assert vendor_server.requests[-1].headers["authorization"] == "Bearer sk-new-key-111111111111"
     assert provider_for_config(config) is new
+
+
+def test_the_instance_of_an_older_version_leaves_memory(vendor_server):
+    """The old key must not outlive its config version in the process (ProviderFactory._forget_older_versions)."""
+    config = openai_config(vendor_server, api_key="sk-old-key-000000000000")
+    old_version = (config.pk, config.updated_at)
+    provider_for_config(config)
+    config.api_key = "sk-new-key-111111111111"
+    config.save()
+
+    provider_for_config(config)
+
+    assert ProviderFactory.cached("openai", old_version) is None
+    assert [key for key in ProviderFactory._instances if key[1][0] == config.pk] == [
+        ("openai", (config.pk, config.updated_at))
+    ]
+
+
+def test_a_key_changed_in_bulk_gets_a_new_version_and_instance(vendor_server):
+    config = openai_config(vendor_server, api_key="sk-old-key-000000000000")
+    old = provider_for_config(config)
+
+    AIProviderConfig.objects.filter(pk=config.pk).update(api_key="sk-new-key-111111111111")
+    new = provider_for_config(AIProviderConfig.objects.get(pk=config.pk))
+    new.validate_credentials()
+
+    assert new is not old
+    assert vendor_server.requests[-1].headers["authorization"] == "Bearer sk-new-key-111111111111"
 
 
 def test_two_configs_have_two_instances(vendor_server):

@@ -1,4 +1,4 @@
-"""Quota reserve / settle / status (DESIGN.md §5). Periods are UTC."""
+"""Quota reserve / settle / status (docs/architecture.md, "Quotas"). Periods are UTC."""
 
 from datetime import UTC, date, datetime
 
@@ -137,8 +137,13 @@ def test_the_month_of_december_resets_on_the_first_of_january(user):
 
 def test_quotas_of_users_are_independent(user):
     quota_reserve(user=user, plan=plan(100, None), tokens=100, now=NOW)
+    other = UserFactory()
 
-    quota_reserve(user=UserFactory(), plan=plan(100, None), tokens=100, now=NOW)
+    quota_reserve(user=other, plan=plan(100, None), tokens=100, now=NOW)  # not refused: the first user's day
+
+    assert (counter(user, "day").reserved, counter(other, "day").reserved) == (100, 100)
+    with pytest.raises(QuotaExceeded):
+        quota_reserve(user=other, plan=plan(100, None), tokens=1, now=NOW)
 
 
 def test_the_status_shows_limits_usage_remaining_and_reset_times(user):
