@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from orchestrator.models import Profile
 from providers.models import AIProviderConfig
 from subscriptions.models import Subscription
 
@@ -46,3 +47,17 @@ def test_it_creates_no_mock_provider_when_a_vendor_key_is_set(settings):
     settings.PROVIDER_ENV = {**settings.PROVIDER_ENV, "openai": {**settings.PROVIDER_ENV["openai"], "api_key": "k"}}
     seed()
     assert not AIProviderConfig.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_saves_alices_profile_once_and_keeps_her_edits(settings):
+    settings.PROVIDER_ENV = {k: {**v, "api_key": ""} for k, v in settings.PROVIDER_ENV.items()}
+    seed()
+    profile = Profile.objects.get(owner__username="alice")
+    assert profile.data["basics"]["name"] == "Alice Weber"
+    assert [job["name"] for job in profile.data["work"]][:2] == ["Zahlungsdienst München GmbH", "Giao Hàng Nhanh"]
+    profile.data["basics"]["name"] = "Alice W."
+    profile.save()
+    seed()
+    assert Profile.objects.get(owner__username="alice").data["basics"]["name"] == "Alice W."
+    assert not Profile.objects.filter(owner__username="bob").exists()
