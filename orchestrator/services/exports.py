@@ -53,7 +53,8 @@ def _document(draft: Draft, *, user: AbstractBaseUser) -> dict[str, Any]:
     if draft.kind == Draft.Kind.COVER_LETTER:
         return letter_document(draft.content, profile=profile_get(user=user), job=draft.job.data,
                                language=draft.language, written=draft.created_at.date())
-    return prep_document(draft.content, job=draft.job.data, language=draft.language)
+    name = (profile_get(user=user).get("basics") or {}).get("name") or ""
+    return {**prep_document(draft.content, job=draft.job.data, language=draft.language), "name": name}
 
 
 def _filename(document: dict[str, Any], draft: Draft, ext: str) -> str:

@@ -17,8 +17,10 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from core.errors import NotFound
+from orchestrator.models import JobPosting
 from orchestrator.profile_paths import profile_leaves
-from orchestrator.services.drafting import owned_job, usable_profile
+from orchestrator.services.drafting import usable_profile
 from orchestrator.services.profiles import profile_get, profile_validate
 
 WEIGHTS = {"required": 3, "nice_to_have": 1, "keyword": 1}
@@ -115,7 +117,10 @@ def profile_match(*, job_data: dict[str, Any], profile: dict[str, Any]) -> Match
 
 
 def job_match(*, user: AbstractBaseUser, job_id: int, profile: dict[str, Any] | None = None) -> MatchResult:
-    """The match of ``profile`` (else the saved one) with the user's job; another user's job is a 404."""
-    job = owned_job(user=user, job_id=job_id)
+    """The match of ``profile`` (else the saved one) with the user's job; another user's job is a 404. A job
+    too short to draft from is still matched: it names no skill, and the score says so (null)."""
+    job = JobPosting.objects.filter(owner=user, pk=job_id).first()
+    if job is None:
+        raise NotFound("Job posting not found.")
     master = usable_profile(profile_validate(data=profile) if profile is not None else profile_get(user=user))
     return profile_match(job_data=job.data, profile=master)

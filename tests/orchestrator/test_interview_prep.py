@@ -184,6 +184,9 @@ def test_an_interview_prep_exports_to_every_format(
     for file_format in ("pdf", "docx", "md"):
         response = api.get(f"/api/v1/drafts/{draft_id}/export", {"format": file_format})
         assert response.status_code == 200
+        assert response["Content-Disposition"] == (
+            f'attachment; filename="ada-lovelace-interview-prep-senior-python-developer.{file_format}"'
+        )
     assert "How did you run Django on PostgreSQL at scale?" in response.content.decode()
 
 

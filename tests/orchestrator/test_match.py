@@ -139,3 +139,13 @@ def test_it_is_throttled_like_every_end_user_call(api: APIClient, user: Any, sav
     statuses = [api.post(URL, {"job_id": saved_job.pk}, format="json").status_code for _ in range(3)]
 
     assert statuses == [200, 200, 429]
+
+
+def test_a_job_too_short_to_draft_from_is_still_matched_with_a_null_score(api: APIClient, user: Any) -> None:
+    Profile.objects.create(owner=user, data=BACKEND)
+    bare = JobPosting.objects.create(owner=user, source="text", data={"title": "mock"})
+
+    response = api.post(URL, {"job_id": bare.pk}, format="json")
+
+    assert response.status_code == 200
+    assert (response.json()["score"], response.json()["matched"]) == (None, [])
