@@ -90,7 +90,7 @@ def _save(
 ) -> Draft:
     return Draft.objects.create(
         owner=user, job=job, kind=kind, content=content.model_dump(mode="json"), language=language, tone=tone,
-        model=run.generation.result.model, usage_log_id=run.generation.usage_log_id,
+        model=run.generation.result.model, usage_log=run.generation.usage_log,
     )
 
 

@@ -57,7 +57,7 @@ def _save(
 ) -> JobPosting:
     return JobPosting.objects.create(
         owner=user, source=source, source_url=url, data=data.model_dump(mode="json"),
-        usage_log_id=generation.usage_log_id if generation else None,
+        usage_log=generation.usage_log if generation else None,
     )
 
 

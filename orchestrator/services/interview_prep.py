@@ -28,5 +28,5 @@ def interview_prep_create(
     content = prep_task.InterviewPrepContent(**output.model_dump(), language=language, warnings=warnings)
     return Draft.objects.create(
         owner=user, job=job, kind=Draft.Kind.INTERVIEW_PREP, content=content.model_dump(mode="json"),
-        language=language, model=run.generation.result.model, usage_log_id=run.generation.usage_log_id,
+        language=language, model=run.generation.result.model, usage_log=run.generation.usage_log,
     )

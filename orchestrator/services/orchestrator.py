@@ -65,6 +65,8 @@ class Generation:
     cost_usd: Decimal | None = None
     cached: bool = False  # answered from the response cache
     cache_key: str | None = None  # the response-cache entry of this call; None when it is not cached
+    # The row itself, so that what is saved with it (a JobPosting, a Draft) shows its provider with no query.
+    usage_log: AIProviderUsageLog | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -200,7 +202,7 @@ def _attempt(call: _Call, route: Route, provider: AIProvider) -> Generation:
         input_tokens=result.input_tokens, output_tokens=result.output_tokens,
     )
     return Generation(
-        result=result, usage_log_id=log.pk, request_id=call.context.request_id,
+        result=result, usage_log_id=log.pk, usage_log=log, request_id=call.context.request_id,
         provider_type=candidate.provider_type, attempts=call.attempts, cost_usd=log.cost_usd,
         cache_key=call.cache_key,
     )
@@ -224,6 +226,7 @@ def _from_cache(context: UsageContext, entry_key: str) -> Generation | None:
     return Generation(
         result=replace(answer.result, latency_ms=latency_ms),
         usage_log_id=log.pk,
+        usage_log=log,
         request_id=context.request_id,
         provider_type=answer.provider_type,
         attempts=0,

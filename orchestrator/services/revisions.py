@@ -56,7 +56,7 @@ def draft_revise(*, user: AbstractBaseUser, draft_id: int, instructions: str) ->
     return Draft.objects.create(
         owner=user, job=draft.job, kind=draft.kind, content=content.model_dump(mode="json"), revises=draft,
         language=draft.language, tone=draft.tone, model=run.generation.result.model,
-        usage_log_id=run.generation.usage_log_id,
+        usage_log=run.generation.usage_log,
     )
 
 
