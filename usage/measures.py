@@ -43,6 +43,7 @@ BUCKET_WIDTHS = (
     (500_000, 5_000),
 )
 WIDEST = 10_000
+COST_PLACES = Decimal("1e-10")  # AIProviderUsageLog.cost_usd's decimal places
 
 
 def raw_aggregates() -> dict[str, Any]:
@@ -99,6 +100,11 @@ def histogram_percentile(histogram: Iterable[tuple[int, int]], p: float) -> floa
             high = value
             break
     return float(low + (high - low) * (position - low_rank))
+
+
+def cost(value: Decimal) -> Decimal:
+    """A sum of costs at the log's scale (10 places): SQLite returns a decimal sum as a float-born Decimal."""
+    return value.quantize(COST_PLACES)
 
 
 def success_rate(row: dict[str, Any]) -> float | None:

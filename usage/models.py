@@ -134,13 +134,15 @@ class Alert(models.Model):
 
 
 class UsageRollupDay(models.Model):
-    """A day (in ``TIME_ZONE``) whose rollup rows are complete: written once, with them, in one transaction.
+    """How much of a day (in ``TIME_ZONE``) the rollup holds: its raw rows created before ``covered_until``,
+    written in the same transaction as the rollup rows. See ``usage.rollup``.
 
-    Its rollup is not recomputed afterwards (its raw rows may be pruned, ``pruned_at``), so the rollup keeps
-    the history of pruned days. See ``usage.rollup``.
+    Once ``covered_until`` is the day's end the day is complete and never recomputed (its raw rows may be
+    pruned, ``pruned_at``), so the rollup keeps the history of pruned days.
     """
 
     day = models.DateField(unique=True)
+    covered_until = models.DateTimeField()
     raw_rows = models.PositiveBigIntegerField(default=0, help_text="Raw rows the rollup of this day counted.")
     rolled_up_at = models.DateTimeField(default=timezone.now)
     pruned_at = models.DateTimeField(null=True, blank=True, help_text="When usage_prune deleted its raw rows.")
@@ -149,7 +151,7 @@ class UsageRollupDay(models.Model):
         ordering = ["day"]
 
     def __str__(self) -> str:
-        return f"{self.day}: {self.raw_rows} rows"
+        return f"{self.day}: {self.raw_rows} rows up to {self.covered_until:%H:%M:%S}"
 
 
 class UsageDailyRollup(models.Model):

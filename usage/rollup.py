@@ -1,18 +1,21 @@
-"""The daily usage rollup: what the dashboard and ``usage/stats`` read for complete days.
+"""The daily usage rollup: what the dashboard and ``usage/stats`` read instead of the raw log.
 
 Why: over 90 days the raw log is millions of rows, and every figure scanned them all. A day's figures
 never change once the day is over, so ``usage_rollup_refresh`` (``manage.py usage_rollup``, run from cron
-every few minutes, and by ``usage_prune`` first) aggregates each complete day once, outside any request:
+every few minutes, and by ``usage_prune`` first) aggregates each day once it is complete, and today up
+to the watermark (recomputed at each run), outside any request:
 
 - ``UsageDailyRollup``: the measures of ``usage.measures`` per day, provider, model and task;
 - ``UsageDailyUserRollup``: calls, tokens and cost per day, user, provider and task (the top users);
 - ``UsageLatencyRollup``: the attempts per day, provider, model, task and latency bucket (the percentiles);
-- ``UsageRollupDay``: the day is complete — written in the same transaction as its rows.
+- ``UsageRollupDay``: up to which moment (``covered_until``) the day's rows are in the rollup — written in
+  the same transaction as the rollup rows.
 
-A day is rolled up once it ended ``USAGE_ROLLUP_SEAL_MINUTES`` ago (default 10: a row is stamped just
-before its INSERT commits, so none of that day can still arrive). The request path is untouched:
-``usage_log_record`` writes one raw row, as before. The selectors read complete days from the rollup and
-every other day (today, a day not rolled up yet) from the raw log, so the figures are always exact.
+The watermark is ``USAGE_ROLLUP_SEAL_MINUTES`` (default 10) before now: a row is stamped just before its
+INSERT commits, so no row older than that can still arrive. A day is complete once its end is behind the
+watermark. The request path is untouched: ``usage_log_record`` writes one raw row, as before. The
+selectors read each day from the rollup up to its ``covered_until`` and the rest (the last minutes of
+today, a day not rolled up yet) from the raw log, in one snapshot, so the figures are always exact.
 
 Exact, with retention: the raw log is append-only (the admin cannot change or delete rows) except for
 ``usage_prune``, which deletes whole days only after they are rolled up. The rollup keeps those days'
@@ -25,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
@@ -62,26 +65,36 @@ def local_day(moment: datetime) -> date:
     return timezone.localtime(moment, timezone.get_default_timezone()).date()
 
 
+def watermark(*, now: datetime | None = None) -> datetime:
+    """Every raw row created before this moment is committed: a row is stamped just before its INSERT.
+    Whole minutes, so that runs within a minute leave today alone."""
+    moment = (now or timezone.now()) - timedelta(minutes=getattr(settings, "USAGE_ROLLUP_SEAL_MINUTES", 10))
+    return moment.replace(second=0, microsecond=0)
+
+
 def last_sealed_day(*, now: datetime | None = None) -> date:
-    """The last day that may be rolled up: it ended at least ``USAGE_ROLLUP_SEAL_MINUTES`` ago."""
-    seal = timedelta(minutes=getattr(settings, "USAGE_ROLLUP_SEAL_MINUTES", 10))
-    return local_day((now or timezone.now()) - seal) - timedelta(days=1)
+    """The last complete day: it ended before the watermark."""
+    return local_day(watermark(now=now)) - timedelta(days=1)
 
 
 def usage_rollup_refresh(*, now: datetime | None = None) -> RollupResult:
-    """Roll up every sealed day that has raw rows and no rollup yet, oldest first, one transaction each."""
-    last = last_sealed_day(now=now)
+    """Bring the rollup up to the watermark, oldest day first, one transaction per day: every day with raw
+    rows that is not complete yet, the last one (today) up to the watermark only."""
+    until = watermark(now=now)
     first = AIProviderUsageLog.objects.aggregate(first=Min("created_at"))["first"]
-    if first is None or local_day(first) > last:
+    if first is None or first >= until:
         return RollupResult(days=[], raw_rows=0)
-    first_day = local_day(first)
-    done = set(UsageRollupDay.objects.filter(day__range=(first_day, last)).values_list("day", flat=True))
+    first_day, last_day = local_day(first), local_day(until)
+    covered = dict(
+        UsageRollupDay.objects.filter(day__range=(first_day, last_day)).values_list("day", "covered_until")
+    )
     rolled, rows = [], 0
-    for offset in range((last - first_day).days + 1):
+    for offset in range((last_day - first_day).days + 1):
         day = first_day + timedelta(days=offset)
-        if day in done:
+        day_until = min(day_bounds(day)[1], until)
+        if day in covered and covered[day] >= day_until:
             continue
-        counted = _roll_day(day)
+        counted = _roll_day(day, until=day_until)
         if counted is not None:
             rolled.append(day)
             rows += counted
@@ -95,7 +108,7 @@ def usage_rollup_rebuild(*, days: Iterable[date]) -> RollupResult:
     for day in sorted(set(days)):
         if UsageRollupDay.objects.filter(day=day, pruned_at__isnull=False).exists():
             continue
-        counted = _roll_day(day, replace=True)
+        counted = _roll_day(day, until=min(day_bounds(day)[1], watermark()), replace=True)
         if counted is not None:
             rolled.append(day)
             rows += counted
@@ -114,22 +127,23 @@ def usage_rollup_forget(*, first: date, last: date) -> int:
     return len(day_list)
 
 
-def _roll_day(day: date, *, replace: bool = False) -> int | None:
-    """Write one day's rollup and its marker together; None when another process did it meanwhile."""
+def _roll_day(day: date, *, until: datetime | None = None, replace: bool = False) -> int | None:
+    """(Re)compute a day's rollup from its raw rows created before ``until`` (default: the day's end),
+    with its marker, in one transaction; None when another process got there first."""
     start, end = day_bounds(day)
-    raw = AIProviderUsageLog.objects.filter(created_at__gte=start, created_at__lt=end).order_by()
-    try:
-        with transaction.atomic():
-            if replace:
-                UsageRollupDay.objects.filter(day=day).delete()
-            marker = UsageRollupDay.objects.create(day=day)  # the unique day serializes concurrent runs
-            for model in ROLLUP_MODELS:
-                model.objects.filter(day=day).delete()
-            counted = _write_day(day, raw)
-            marker.raw_rows = counted
-            marker.save(update_fields=["raw_rows"])
-    except IntegrityError:
-        return None
+    until = until or end
+    with transaction.atomic():
+        marker, _ = UsageRollupDay.objects.get_or_create(day=day, defaults={"covered_until": start})
+        marker = UsageRollupDay.objects.select_for_update().get(pk=marker.pk)  # concurrent runs wait here
+        if marker.covered_until >= until and not replace:
+            return None
+        for model in ROLLUP_MODELS:
+            model.objects.filter(day=day).delete()
+        raw = AIProviderUsageLog.objects.filter(created_at__gte=start, created_at__lt=until).order_by()
+        counted = _write_day(day, raw)
+        UsageRollupDay.objects.filter(pk=marker.pk).update(
+            covered_until=until, raw_rows=counted, rolled_up_at=timezone.now()
+        )
     return counted
 
 

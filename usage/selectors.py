@@ -17,6 +17,7 @@ The measures (``calls``, ``attempts``, ``success_rate`` = successes / attempts, 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -34,6 +35,7 @@ from usage.measures import (
     ATTEMPT_STATUSES,
     MEASURES,
     PERCENTILES,
+    cost,
     histogram_percentile,
     latency_bucket_expression,
     raw_aggregates,
@@ -59,6 +61,7 @@ LATEST_DATE = date(9999, 12, 30)
 DAILY_MEASURES = ("cost_usd", "total_tokens", "quota_exceeded", "calls")
 TOP_MEASURES = ("cost_usd", "total_tokens", "calls")
 TOP_KEYS = {"user": ("user_id",), "model": ("provider_type", "model")}
+_in_session: ContextVar[bool] = ContextVar("usage_analytics_session", default=False)
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,8 @@ def _grouped(qs: QuerySet, keys: Sequence[str], *also: str) -> QuerySet:
 
 @dataclass(frozen=True)
 class DaySources:
-    """Where a day range's figures come from: the rollup for ``rolled_days``, the raw log (``raw``) for the rest."""
+    """Where a day range's figures come from: the rollup for ``rolled_days`` (each up to its marker's
+    ``covered_until``), the raw log (``raw``) for the rest. Read them within one ``analytics_session``."""
 
     filters: UsageFilters
     rolled_days: tuple[date, ...]
@@ -174,32 +178,34 @@ class DaySources:
 
 
 def day_sources(*, filters: UsageFilters) -> DaySources:
-    """Split a day range. Only complete days are read from the rollup (a day's rows and its
-    ``UsageRollupDay`` are committed together), so no row is counted twice or missed."""
-    rolled: tuple[date, ...] = ()
+    """Split a day range into rolled-up days and the raw rows after each day's ``covered_until``."""
+    covered: dict[date, datetime] = {}
     if getattr(settings, "USAGE_ROLLUP_READS", True):
-        rolled = tuple(
-            UsageRollupDay.objects.filter(day__range=(filters.date_from, filters.date_to)).values_list("day", flat=True)
-        )
-    if not rolled:
+        markers = UsageRollupDay.objects.filter(day__range=(filters.date_from, filters.date_to))
+        covered = dict(markers.values_list("day", "covered_until"))
+    if not covered:
         return DaySources(filters=filters, rolled_days=(), raw=usage_log_queryset(filters=filters))
     moments = Q()
-    for first, last in _runs(filters.date_from, filters.date_to, skip=set(rolled)):
-        moments |= Q(created_at__gte=day_bounds(first)[0], created_at__lt=day_bounds(last)[1])
+    for start, end in _uncovered(filters, covered):
+        moments |= Q(created_at__gte=start, created_at__lt=end)
     raw = usage_log_queryset(filters=filters).filter(moments) if moments else None
-    return DaySources(filters=filters, rolled_days=rolled, raw=raw)
+    return DaySources(filters=filters, rolled_days=tuple(covered), raw=raw)
 
 
-def _runs(first: date, last: date, *, skip: set[date]) -> Iterator[tuple[date, date]]:
-    """The runs of consecutive days from ``first`` to ``last`` not in ``skip``, as (first, last) pairs."""
-    run_start = None
-    for offset in range((last - first).days + 2):
-        day = first + timedelta(days=offset)
-        if day <= last and day not in skip:
-            run_start = run_start or day
-        elif run_start:
-            yield run_start, day - timedelta(days=1)
-            run_start = None
+def _uncovered(filters: UsageFilters, covered: dict[date, datetime]) -> list[tuple[datetime, datetime]]:
+    """The ``[start, end)`` moments of the range the rollup does not hold, adjacent ones joined."""
+    spans: list[tuple[datetime, datetime]] = []
+    for offset in range((filters.date_to - filters.date_from).days + 1):
+        day = filters.date_from + timedelta(days=offset)
+        start, end = day_bounds(day)
+        start = max(start, covered.get(day, start))
+        if start >= end:
+            continue
+        if spans and spans[-1][1] == start:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
 
 
 def _added_up(parts: Iterable[QuerySet | None], keys: Sequence[str], names: Sequence[str]) -> dict[tuple, dict]:
@@ -209,7 +215,7 @@ def _added_up(parts: Iterable[QuerySet | None], keys: Sequence[str], names: Sequ
         for row in part if part is not None else ():
             total = totals.setdefault(tuple(row[k] for k in keys), _zeros(names))
             for name in names:
-                total[name] += row[name]
+                total[name] += cost(row[name]) if name == "cost_usd" else row[name]
     return totals
 
 
@@ -299,17 +305,23 @@ def usage_stats(
     """
     if isinstance(filters, UsageWindow):
         return _window_stats(filters, group_by, with_latency, measures)
-    return _day_range_stats(filters, group_by, with_latency, measures)
+    with analytics_session():
+        return _day_range_stats(filters, group_by, with_latency, measures)
 
 
 def usage_top(*, filters: UsageRange, by: str, limit: int = 10) -> list[dict[str, Any]]:
     """The biggest spenders: users (``by="user"``) or models (``by="model"``), by cost, then tokens."""
     keys = TOP_KEYS[by]
-    if isinstance(filters, UsageFilters):
-        sources = day_sources(filters=filters)
-        rolled, raw = sources.rolled(UsageDailyUserRollup if by == "user" else UsageDailyRollup), sources.raw
-    else:
-        rolled, raw = None, usage_log_queryset(filters=filters)
+    with analytics_session():
+        if isinstance(filters, UsageFilters):
+            sources = day_sources(filters=filters)
+            rolled, raw = sources.rolled(UsageDailyUserRollup if by == "user" else UsageDailyRollup), sources.raw
+        else:
+            rolled, raw = None, usage_log_queryset(filters=filters)
+        return _ranked(rolled, raw, by=by, keys=keys, limit=limit)
+
+
+def _ranked(rolled: QuerySet | None, raw: QuerySet | None, *, by: str, keys: Sequence[str], limit: int) -> list[dict]:
     if raw is not None and by == "user":
         raw = raw.filter(user__isnull=False)
     sums = {k: v for k, v in raw_aggregates().items() if k in TOP_MEASURES}
@@ -347,15 +359,25 @@ def usage_dashboard(*, filters: UsageFilters) -> dict[str, list[dict[str, Any]]]
 
 @contextmanager
 def analytics_session() -> Iterator[None]:
-    """Planner settings for the big aggregates, for this transaction only (PostgreSQL).
+    """One snapshot, and planner settings for the big aggregates, for this transaction only (PostgreSQL).
 
-    JIT compilation costs more than it saves on these sub-second queries (it starts above a plan
-    cost that a 90-day range passes), and sorting the latencies for the percentiles fits in memory.
+    A day range adds up rollup rows and raw rows read by several queries: a rollup refresh committing
+    between them would count rows twice or miss them, so the queries share one REPEATABLE READ snapshot
+    (read-only, it never fails; inside a transaction opened by the caller, the caller's level holds).
+    JIT compilation costs more than it saves on these sub-second queries (it starts above a plan cost that
+    a 90-day range passes), and sorting the latencies of a moment window fits in memory. Re-entrant.
     """
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or _in_session.get():
         yield
         return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
-        cursor.execute("SET LOCAL work_mem = '64MB'")
-        yield
+    outermost = not connection.in_atomic_block
+    token = _in_session.set(True)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if outermost:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            yield
+    finally:
+        _in_session.reset(token)

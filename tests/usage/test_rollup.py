@@ -17,7 +17,7 @@ from tests.factories import UserFactory
 from usage.measures import latency_bucket
 from usage.models import AIProviderUsageLog, UsageDailyRollup, UsageLatencyRollup, UsageRollupDay, UsageStatus
 from usage.retention import usage_log_prune
-from usage.rollup import day_bounds, usage_rollup_rebuild, usage_rollup_refresh
+from usage.rollup import day_bounds, usage_rollup_rebuild, usage_rollup_refresh, watermark
 from usage.selectors import UsageFilters, usage_dashboard, usage_stats, usage_top
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +28,7 @@ STATUSES = [UsageStatus.SUCCESS] * 5 + [UsageStatus.ERROR, UsageStatus.QUOTA_EXC
 GROUPINGS = [(), ("day",), ("provider_type",), ("provider_type", "model"), ("day", "provider_type"), ("task_type",)]
 ATTEMPTS = (UsageStatus.SUCCESS, UsageStatus.ERROR)
 SPAN = 12  # days of rows, today included
+ZERO_UUID = "00000000-0000-0000-0000-000000000000"
 
 
 def random_fields(rng: random.Random) -> dict[str, Any]:
@@ -47,14 +48,14 @@ def random_fields(rng: random.Random) -> dict[str, Any]:
     }
 
 
-def insert(rng: random.Random, users: list, *, first: date, last: date, until: datetime, count: int) -> None:
+def insert(rng: random.Random, users: list, *, start: datetime, end: datetime, count: int) -> None:
+    """``count`` rows at random moments from ``start`` to ``end``, some of them right at a midnight."""
     rows = []
     for _ in range(count):
-        day = first + timedelta(days=rng.randint(0, (last - first).days))
-        start, end = day_bounds(day)
-        moment = start if rng.random() < 0.05 else start + (end - start) * rng.random()  # some at midnight
-        if moment >= until:
-            continue
+        moment = start + (end - start) * rng.random()
+        midnight = day_bounds(timezone.localtime(moment).date())[0]
+        if rng.random() < 0.05 and midnight >= start:
+            moment = midnight
         provider = rng.choice(list(PROVIDERS))
         rows.append(
             AIProviderUsageLog(
@@ -62,7 +63,7 @@ def insert(rng: random.Random, users: list, *, first: date, last: date, until: d
                 provider_type=provider,
                 model=rng.choice(PROVIDERS[provider]),
                 task_type=rng.choice(TASKS),
-                request_id="00000000-0000-0000-0000-000000000000",
+                request_id=ZERO_UUID,
                 created_at=moment,
                 **random_fields(rng),
             )
@@ -166,40 +167,38 @@ def assert_selectors_match(log: list[dict], *, first: date, last: date) -> None:
 def test_the_rollup_equals_the_raw_log_after_random_inserts_settles_and_deletes(seed):
     rng = random.Random(seed)
     users = UserFactory.create_batch(4)
-    now = timezone.now()
-    today = timezone.localdate()
-    first, last = today - timedelta(days=SPAN - 1), today
-    insert(rng, users, first=first, last=today, until=now, count=400)
-    # A cron run a week ago: the days before it are rolled up; the later ones still change.
-    week_ago = day_bounds(today - timedelta(days=6))[0] + timedelta(minutes=30)
-    assert usage_rollup_refresh(now=week_ago).days == [first + timedelta(days=n) for n in range(SPAN - 7)]
-    insert(rng, users, first=today - timedelta(days=6), last=today, until=now, count=300)
-    settle_and_delete(rng, since=day_bounds(today - timedelta(days=6))[0], settles=60, deletes=40)
-    assert_selectors_match(snapshot(), first=first, last=last)  # rollup + raw, mid-way
-    usage_rollup_refresh(now=now)  # yesterday and before are rolled up; today is not
-    insert(rng, users, first=today, last=today, until=now, count=100)
-    settle_and_delete(rng, since=day_bounds(today)[0], settles=20, deletes=20)
+    now, today = timezone.now(), timezone.localdate()
+    first = today - timedelta(days=SPAN - 1)
+    insert(rng, users, start=day_bounds(first)[0], end=now, count=400)
+    # Cron runs at earlier moments: each rolls up the complete days and its day up to its watermark; after
+    # it, rows arrive, are settled and deleted only after that watermark (earlier rows are committed).
+    checkpoints = [
+        day_bounds(today - timedelta(days=6))[0] + timedelta(minutes=30),
+        day_bounds(today - timedelta(days=3))[0] + timedelta(hours=13),
+        day_bounds(today - timedelta(days=1))[0] + timedelta(hours=20),
+        now,
+    ]
+    for moment in checkpoints:
+        rolled = usage_rollup_refresh(now=moment).days
+        assert rolled[-1] == timezone.localtime(watermark(now=moment)).date()
+        since = watermark(now=moment)
+        insert(rng, users, start=since, end=now, count=120)
+        settle_and_delete(rng, since=since, settles=30, deletes=20)
+        assert_selectors_match(snapshot(), first=first, last=today)
     before_prune = snapshot()
-    assert_selectors_match(before_prune, first=first, last=last)
 
     pruned = usage_log_prune(older_than_days=5, batch_size=37)
     assert pruned.deleted == sum(1 for r in before_prune if r["created_at"] < day_bounds(today - timedelta(days=5))[0])
     assert pruned.batches == math.ceil(pruned.deleted / 37)
     # Days whose raw rows are all there: the selectors equal the raw log; pruned days keep their history.
-    assert_selectors_match(snapshot(), first=today - timedelta(days=5), last=last)
-    assert_selectors_match(before_prune, first=first, last=last)
+    assert_selectors_match(snapshot(), first=today - timedelta(days=5), last=today)
+    assert_selectors_match(before_prune, first=first, last=today)
 
 
 def test_reading_without_the_rollup_gives_the_same_figures():
     rng = random.Random(7)
-    insert(
-        rng,
-        UserFactory.create_batch(3),
-        first=timezone.localdate() - timedelta(days=9),
-        last=timezone.localdate(),
-        until=timezone.now(),
-        count=300,
-    )
+    start = day_bounds(timezone.localdate() - timedelta(days=9))[0]
+    insert(rng, UserFactory.create_batch(3), start=start, end=timezone.now(), count=300)
     usage_rollup_refresh()
     filters = UsageFilters.last_days(10)
     with_rollup = usage_dashboard(filters=filters)
@@ -210,14 +209,8 @@ def test_reading_without_the_rollup_gives_the_same_figures():
 
 def test_bucketed_percentiles_are_at_most_two_and_a_half_percent_below_the_exact_ones():
     rng = random.Random(11)
-    insert(
-        rng,
-        UserFactory.create_batch(2),
-        first=timezone.localdate() - timedelta(days=3),
-        last=timezone.localdate(),
-        until=timezone.now(),
-        count=300,
-    )
+    start = day_bounds(timezone.localdate() - timedelta(days=3))[0]
+    insert(rng, UserFactory.create_batch(2), start=start, end=timezone.now(), count=300)
     usage_rollup_refresh()
     (row,) = usage_stats(filters=UsageFilters.last_days(4))
     exact = figures(snapshot(), exact_latency=True)
@@ -236,13 +229,12 @@ def test_the_latency_buckets_are_the_same_in_sql_and_in_python():
             status=UsageStatus.SUCCESS,
             latency_ms=v,
             created_at=start,
-            request_id="00000000-0000-0000-0000-000000000000",
+            request_id=ZERO_UUID,
         )
         for v in values
     )
     usage_rollup_refresh()
-    stored = dict(UsageRollupDay.objects.values_list("day", "raw_rows"))
-    assert stored == {start.date(): len(values)}
+    assert UsageRollupDay.objects.get(day=start.date()).raw_rows == len(values)
     buckets = dict(UsageLatencyRollup.objects.values_list("latency_bucket", "attempts"))
     expected: dict[int, int] = defaultdict(int)
     for v in values:
@@ -250,27 +242,31 @@ def test_the_latency_buckets_are_the_same_in_sql_and_in_python():
     assert buckets == expected
 
 
-def test_a_day_is_rolled_up_once_sealed_and_only_once():
-    UserFactory()
+def test_a_day_is_rolled_up_to_the_watermark_then_completed_once():
     yesterday = timezone.localdate() - timedelta(days=1)
-    AIProviderUsageLog.objects.create(
-        status=UsageStatus.SUCCESS,
-        request_id="00000000-0000-0000-0000-000000000000",
-        created_at=day_bounds(yesterday)[1] - timedelta(seconds=1),
-    )
-    just_after_midnight = day_bounds(yesterday)[1] + timedelta(minutes=5)
+    midnight = day_bounds(yesterday)[1]
+    for before_midnight in (timedelta(hours=12), timedelta(seconds=1)):
+        AIProviderUsageLog.objects.create(
+            status=UsageStatus.SUCCESS, request_id=ZERO_UUID, created_at=midnight - before_midnight
+        )
+    filters = UsageFilters(date_from=yesterday, date_to=yesterday)
     with override_settings(USAGE_ROLLUP_SEAL_MINUTES=10):
-        assert usage_rollup_refresh(now=just_after_midnight).days == []
-        assert usage_rollup_refresh(now=just_after_midnight + timedelta(minutes=6)).days == [yesterday]
-        assert usage_rollup_refresh(now=just_after_midnight + timedelta(minutes=7)).days == []
-    assert not UsageRollupDay.objects.filter(day=timezone.localdate()).exists()
+        assert usage_rollup_refresh(now=midnight + timedelta(minutes=5)).days == [yesterday]
+        partial = UsageRollupDay.objects.get(day=yesterday)
+        assert (partial.covered_until, partial.raw_rows) == (midnight - timedelta(minutes=5), 1)
+        assert usage_stats(filters=filters)[0]["calls"] == 2  # the last minutes come from the raw log
+        assert usage_rollup_refresh(now=midnight + timedelta(minutes=11)).days == [yesterday, yesterday + timedelta(1)]
+        complete = UsageRollupDay.objects.get(day=yesterday)
+        assert (complete.covered_until, complete.raw_rows) == (midnight, 2)
+        assert yesterday not in usage_rollup_refresh(now=midnight + timedelta(minutes=12)).days
+    assert usage_stats(filters=filters)[0]["calls"] == 2
 
 
 def test_a_rebuild_picks_up_a_hand_edit_and_leaves_pruned_days_alone():
     yesterday = timezone.localdate() - timedelta(days=1)
     row = AIProviderUsageLog.objects.create(
         status=UsageStatus.SUCCESS,
-        request_id="00000000-0000-0000-0000-000000000000",
+        request_id=ZERO_UUID,
         created_at=day_bounds(yesterday)[0],
         total_tokens=10,
     )

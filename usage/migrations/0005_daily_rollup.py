@@ -19,6 +19,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('day', models.DateField(unique=True)),
+                ('covered_until', models.DateTimeField()),
                 ('raw_rows', models.PositiveBigIntegerField(default=0, help_text='Raw rows the rollup of this day counted.')),
                 ('rolled_up_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('pruned_at', models.DateTimeField(blank=True, help_text='When usage_prune deleted its raw rows.', null=True)),
