@@ -195,8 +195,8 @@ def _salary(node: Node, locale: str) -> dict[str, Any] | None:
     if low in (None, "") and high in (None, ""):
         low = high = quantity.get("value")
     period = _text(quantity.get("unitText")) or _text(salary.get("unitText"))
-    written = _figure(quantity.get("value")) or "-".join(filter(None, map(_figure, (quantity.get("minValue"),
-                                                                                    quantity.get("maxValue")))))
+    bounds = (_figure(quantity.get("minValue")), _figure(quantity.get("maxValue")))
+    written = _figure(quantity.get("value")) or "-".join(bound for bound in bounds if bound)
     raw = " ".join(part for part in (currency, written, f"per {period}" if period else "") if part)
     return {"currency": currency_code(currency, locale=locale), "min": amount(low, locale=locale),
             "max": amount(high, locale=locale), "period": period, "raw": raw or None}
