@@ -1,7 +1,8 @@
 """PostgreSQL unreachable for real: a server process (``make serve``'s gunicorn, else runserver) reaches the
 database through a TCP proxy that the test cuts (every connection closed, new ones refused) and restores, as a
 database restart or a network cut does. While it lasts: 503 database_unavailable with Retry-After (never a 500),
-no provider call, nothing reserved, /healthz and /readyz 503. Afterwards requests succeed with no restart."""
+no provider call, nothing reserved, /healthz and /readyz 503. Afterwards requests succeed with no restart.
+The server also starts without its database, and serves once the database is there."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -25,14 +26,29 @@ POSTING = "We are hiring a Senior Python Developer at Initech in Berlin. Full-ti
 @pytest.fixture
 def server(database_proxy: TcpProxy, vendor_server: Any) -> Iterator[ServerProcess]:
     ProviderConfigFactory(provider_type="openai", base_url=vendor_server.base_url("openai"), is_default=True)
-    server = ServerProcess(database_url=database_url(host="127.0.0.1", port=database_proxy.port)).start()
+    server = ServerProcess(database_url=database_url(host="127.0.0.1", port=database_proxy.port))
     yield server
     server.stop()
+
+
+def test_the_server_starts_without_its_database_and_serves_once_it_is_there(
+    server: ServerProcess, database_proxy: TcpProxy, subscriber: Any
+) -> None:
+    database_proxy.cut()
+    server.start()
+    client = httpx2.Client(base_url=server.url, headers={"Authorization": f"Token {subscriber.token}"}, timeout=30)
+
+    assert [client.get(path).status_code for path in ("/healthz", "/readyz", "/api/v1/jobs/")] == [503] * 3
+
+    database_proxy.restore()
+    wait_until(lambda: client.get("/healthz").status_code == 200, "/healthz to see the database")
+    assert client.get("/api/v1/jobs/").status_code == 200
 
 
 def test_a_cut_database_is_a_503_with_retry_after_then_the_service_recovers(
     server: ServerProcess, database_proxy: TcpProxy, subscriber: Any, vendor_server: Any
 ) -> None:
+    server.start()
     client = httpx2.Client(base_url=server.url, headers={"Authorization": f"Token {subscriber.token}"}, timeout=30)
     for _ in range(3):
         vendor_server.reply_json(vendor="openai", payload=EXTRACTED)
