@@ -116,7 +116,11 @@ class TolerantRedisCache(RedisCache):
     def probe(self) -> None:
         """One round trip to Redis that raises on failure (for /readyz and /healthz), resetting the breaker
         on success. It bypasses the breaker: a health check must see the truth."""
-        self._cache.get_client(write=True).ping()
+        try:
+            self._cache.get_client(write=True).ping()
+        except UNREACHABLE as exc:
+            self._failed("ping", exc)  # the warning a minute, the gauge: no log line per probe
+            raise
         if self._outage.degraded:
             self._recovered()
 

@@ -7,6 +7,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from core.cache import cache_degraded
 from core.errors import NotFound
 from core.exceptions import error_response
 from core.metrics import metrics_access_denied, metrics_exposition
@@ -37,10 +38,13 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 
 def _health(probe: Callable[[], None]) -> str:
+    """The cache's outage is logged by the cache backend itself, once a minute (core.cache), not once per probe
+    of a load balancer."""
     try:
         probe()
     except Exception:
-        logger.warning("health check %s failed", probe.__name__, exc_info=True)
+        level = logging.DEBUG if probe is _cache_probe and cache_degraded() else logging.WARNING
+        logger.log(level, "health check %s failed", probe.__name__, exc_info=True)
         return "error"
     return "ok"
 
