@@ -20,11 +20,11 @@ def interview_prep_create(
     job = owned_job(user=user, job_id=job_id)
     profile = usable_profile(profile_get(user=user))
     language = language or job.data.get("language") or DEFAULT_LANGUAGE
-    prompt = prep_task.prompt_for_interview_prep(
-        job_data=job.data, profile=profile, language=language, count=count or prep_task.DEFAULT_COUNT
-    )
+    count = count or prep_task.DEFAULT_COUNT
+    prompt = prep_task.prompt_for_interview_prep(job_data=job.data, profile=profile, language=language, count=count)
     run = task_run(definition=prep_task.INTERVIEW_PREP, user=user, prompt=prompt)
-    output, warnings = prep_task.check_evidence(run.output, profile)
+    asked = run.output.model_copy(update={"questions": run.output.questions[:count]})  # a model may add more
+    output, warnings = prep_task.check_evidence(asked, profile)
     content = prep_task.InterviewPrepContent(**output.model_dump(), language=language, warnings=warnings)
     return Draft.objects.create(
         owner=user, job=job, kind=Draft.Kind.INTERVIEW_PREP, content=content.model_dump(mode="json"),

@@ -197,3 +197,14 @@ def test_an_interview_prep_exports_to_every_format(
 ])
 def test_profile_paths_are_checked_against_the_profile(path: str, exists: bool) -> None:
     assert profile_path_exists(PROFILE, path) is exists
+
+
+def test_it_keeps_no_more_questions_than_asked_for(
+    api: APIClient, job: JobPosting, saved_profile: Profile, provider_requests: list
+) -> None:
+    queue_reply(ANSWER)
+
+    response = api.post(URL, {"job_id": job.pk, "count": 1}, format="json")
+
+    assert response.status_code == 201, response.json()
+    assert [q["category"] for q in response.json()["content"]["questions"]] == ["technical"]
