@@ -143,6 +143,7 @@ class UsageRollupDay(models.Model):
 
     day = models.DateField(unique=True)
     covered_until = models.DateTimeField()
+    in_prefix = models.BooleanField(default=False, help_text="Its running latency totals are written.")
     raw_rows = models.PositiveBigIntegerField(default=0, help_text="Raw rows the rollup of this day counted.")
     rolled_up_at = models.DateTimeField(default=timezone.now)
     pruned_at = models.DateTimeField(null=True, blank=True, help_text="When usage_prune deleted its raw rows.")
@@ -224,3 +225,48 @@ class UsageLatencyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.provider_type}/{self.model} {self.latency_bucket} ms: {self.attempts}"
+
+
+class UsageLatencyPrefix(models.Model):
+    """Attempts per latency bucket of every complete day up to ``day`` included: a running total of
+    ``UsageLatencyRollup``, so that a range's histogram is the difference of two days' rows instead of a sum
+    over all its days."""
+
+    day = models.DateField()
+    provider_type = models.CharField(max_length=20, blank=True, default="")
+    model = models.CharField(max_length=100, blank=True, default="")
+    task_type = models.CharField(max_length=30, blank=True, default="")
+    latency_bucket = models.PositiveIntegerField()
+    attempts = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "provider_type", "model", "task_type", "latency_bucket"],
+                name="one_latency_prefix_per_group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"up to {self.day} {self.provider_type}/{self.model} {self.latency_bucket} ms: {self.attempts}"
+
+
+class UsageDayPercentiles(models.Model):
+    """A complete day's latency percentiles (``usage.measures``) for each filter of the stats: one provider
+    or all (``*``), one task or all (``*``) — the ``by_day`` figures."""
+
+    ALL = "*"
+
+    day = models.DateField()
+    provider_type = models.CharField(max_length=20)
+    task_type = models.CharField(max_length=30)
+    latency_p50_ms = models.FloatField(null=True)
+    latency_p95_ms = models.FloatField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "provider_type", "task_type"], name="one_day_percentiles_per_filter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.provider_type} {self.task_type}: p50 {self.latency_p50_ms}, p95 {self.latency_p95_ms}"

@@ -7,7 +7,8 @@ to the watermark (recomputed at each run), outside any request:
 
 - ``UsageDailyRollup``: the measures of ``usage.measures`` per day, provider, model and task;
 - ``UsageDailyUserRollup``: calls, tokens and cost per day, user, provider and task (the top users);
-- ``UsageLatencyRollup``: the attempts per day, provider, model, task and latency bucket (the percentiles);
+- ``UsageLatencyRollup``: the attempts per day, provider, model, task and latency bucket (the percentiles),
+  with running totals and per-day percentiles of complete days (``usage.latency_rollup``);
 - ``UsageRollupDay``: up to which moment (``covered_until``) the day's rows are in the rollup — written in
   the same transaction as the rollup rows.
 
@@ -25,23 +26,26 @@ equals the raw log (tested). A day changed by hand afterwards is recomputed with
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
+from usage.latency_rollup import day_percentiles_write, latency_prefixes_cut, latency_prefixes_extend
 from usage.measures import ATTEMPT_STATUSES, MEASURES, latency_bucket_expression, raw_aggregates
 from usage.models import (
     AIProviderUsageLog,
     UsageDailyRollup,
     UsageDailyUserRollup,
+    UsageDayPercentiles,
     UsageLatencyRollup,
     UsageRollupDay,
 )
+from usage.ranges import day_bounds, local_day
 
-ROLLUP_MODELS = (UsageDailyRollup, UsageDailyUserRollup, UsageLatencyRollup)
+ROLLUP_MODELS = (UsageDailyRollup, UsageDailyUserRollup, UsageLatencyRollup, UsageDayPercentiles)
 GROUP = ("provider_type", "model", "task_type")
 USER_GROUP = ("user_id", "provider_type", "task_type")
 USER_MEASURES = ("calls", "total_tokens", "cost_usd")
@@ -52,17 +56,6 @@ BULK_BATCH = 2000
 class RollupResult:
     days: list[date]
     raw_rows: int
-
-
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    """``[start, end)`` of a day in ``TIME_ZONE`` (the zone of every date in the dashboard and stats)."""
-    zone = timezone.get_default_timezone()
-    start = timezone.make_aware(datetime.combine(day, time.min), zone)
-    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), zone)
-
-
-def local_day(moment: datetime) -> date:
-    return timezone.localtime(moment, timezone.get_default_timezone()).date()
 
 
 def watermark(*, now: datetime | None = None) -> datetime:
@@ -85,9 +78,7 @@ def usage_rollup_refresh(*, now: datetime | None = None) -> RollupResult:
     if first is None or first >= until:
         return RollupResult(days=[], raw_rows=0)
     first_day, last_day = local_day(first), local_day(until)
-    covered = dict(
-        UsageRollupDay.objects.filter(day__range=(first_day, last_day)).values_list("day", "covered_until")
-    )
+    covered = dict(UsageRollupDay.objects.filter(day__range=(first_day, last_day)).values_list("day", "covered_until"))
     rolled, rows = [], 0
     for offset in range((last_day - first_day).days + 1):
         day = first_day + timedelta(days=offset)
@@ -98,6 +89,7 @@ def usage_rollup_refresh(*, now: datetime | None = None) -> RollupResult:
         if counted is not None:
             rolled.append(day)
             rows += counted
+    latency_prefixes_extend()
     return RollupResult(days=rolled, raw_rows=rows)
 
 
@@ -112,6 +104,7 @@ def usage_rollup_rebuild(*, days: Iterable[date]) -> RollupResult:
         if counted is not None:
             rolled.append(day)
             rows += counted
+    latency_prefixes_extend()
     return RollupResult(days=rolled, raw_rows=rows)
 
 
@@ -121,6 +114,8 @@ def usage_rollup_forget(*, first: date, last: date) -> int:
     days = UsageRollupDay.objects.filter(day__range=(first, last), pruned_at__isnull=True)
     day_list = list(days.values_list("day", flat=True))
     with transaction.atomic():
+        if day_list:
+            latency_prefixes_cut(since=min(day_list))
         for model in ROLLUP_MODELS:
             model.objects.filter(day__in=day_list).delete()
         days.delete()
@@ -140,14 +135,17 @@ def _roll_day(day: date, *, until: datetime | None = None, replace: bool = False
         for model in ROLLUP_MODELS:
             model.objects.filter(day=day).delete()
         raw = AIProviderUsageLog.objects.filter(created_at__gte=start, created_at__lt=until).order_by()
-        counted = _write_day(day, raw)
+        counted, buckets = _write_day(day, raw)
+        if until >= end:  # complete: its own percentiles, and the running totals from it on are recomputed
+            day_percentiles_write(day=day, buckets=buckets)
+            latency_prefixes_cut(since=day)
         UsageRollupDay.objects.filter(pk=marker.pk).update(
             covered_until=until, raw_rows=counted, rolled_up_at=timezone.now()
         )
     return counted
 
 
-def _write_day(day: date, raw: QuerySet[AIProviderUsageLog]) -> int:
+def _write_day(day: date, raw: QuerySet[AIProviderUsageLog]) -> tuple[int, list[dict]]:
     groups = list(raw.values(*GROUP).annotate(**raw_aggregates()))
     UsageDailyRollup.objects.bulk_create(
         [UsageDailyRollup(day=day, **{k: g[k] for k in (*GROUP, *MEASURES)}) for g in groups], batch_size=BULK_BATCH
@@ -161,11 +159,11 @@ def _write_day(day: date, raw: QuerySet[AIProviderUsageLog]) -> int:
         [UsageDailyUserRollup(day=day, **{k: u[k] for k in (*USER_GROUP, *USER_MEASURES)}) for u in users],
         batch_size=BULK_BATCH,
     )
-    buckets = (
+    buckets = list(
         raw.filter(status__in=ATTEMPT_STATUSES)
         .annotate(latency_bucket=latency_bucket_expression())
         .values(*GROUP, "latency_bucket")
         .annotate(attempts=Count("id"))
     )
     UsageLatencyRollup.objects.bulk_create([UsageLatencyRollup(day=day, **b) for b in buckets], batch_size=BULK_BATCH)
-    return sum(g["calls"] for g in groups)
+    return sum(g["calls"] for g in groups), buckets
