@@ -35,6 +35,8 @@ from usage.models import (
     ModelPrice,
     UsageDailyRollup,
     UsageDailyUserRollup,
+    UsageDayPercentiles,
+    UsageLatencyPrefix,
     UsageLatencyRollup,
     UsageRollupDay,
 )
@@ -247,11 +249,11 @@ class AlertAdmin(ReadOnlyAdminMixin, SuperAdminModelAdminMixin, admin.ModelAdmin
 class UsageRollupDayAdmin(ReadOnlyAdminMixin, SuperAdminModelAdminMixin, admin.ModelAdmin):
     """Which days the rollup holds (``manage.py usage_rollup``) and which lost their raw rows (``usage_prune``)."""
 
-    list_display = ("day", "raw_rows", "rolled_up_at", "pruned_at")
+    list_display = ("day", "covered_until", "raw_rows", "in_prefix", "rolled_up_at", "pruned_at")
     date_hierarchy = "day"
 
 
-@admin.register(UsageDailyRollup, UsageDailyUserRollup, UsageLatencyRollup)
+@admin.register(UsageDailyRollup, UsageDailyUserRollup, UsageLatencyRollup, UsageLatencyPrefix, UsageDayPercentiles)
 class UsageRollupAdmin(ReadOnlyAdminMixin, SuperAdminModelAdminMixin, admin.ModelAdmin):
     """The rollup rows behind the dashboard: written by ``usage_rollup`` only."""
 
