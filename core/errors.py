@@ -101,6 +101,18 @@ class Throttled(AppError):
     default_message = "Too many requests: see Retry-After."
 
 
+class DatabaseUnavailable(AppError):
+    """The database unreachable or restarting (core.exceptions maps Django's OperationalError/InterfaceError)."""
+
+    code = "database_unavailable"
+    http_status = 503
+    default_message = "The service cannot reach its database right now. Try again shortly."
+    RETRY_AFTER_SECONDS = 5  # a PostgreSQL restart or failover takes seconds
+
+    def __init__(self) -> None:
+        super().__init__(retry_after=self.RETRY_AFTER_SECONDS)
+
+
 @dataclass(frozen=True)
 class CatalogueEntry:
     code: str

@@ -28,20 +28,11 @@ logger = logging.getLogger(__name__)
 DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
-class DatabaseUnavailable(errors.AppError):
-    code = "database_unavailable"
-    http_status = 503
-    default_message = "The service cannot reach its database right now. Try again shortly."
-    RETRY_AFTER_SECONDS = 5  # a PostgreSQL restart or failover takes seconds
-
-    def __init__(self) -> None:
-        super().__init__(retry_after=self.RETRY_AFTER_SECONDS)
-
-
-def database_unavailable(exc: Exception) -> DatabaseUnavailable:
+def database_unavailable(exc: Exception) -> errors.DatabaseUnavailable:
     first_line = (str(exc).strip().splitlines() or [""])[0]
     logger.warning("database unavailable, answered 503: %s: %s", type(exc).__name__, first_line)
-    return DatabaseUnavailable()
+    return errors.DatabaseUnavailable()
+
 
 # DRF's own exceptions → the catalogue's classes.
 DRF_ERRORS: dict[type[exceptions.APIException], type[errors.AppError]] = {
