@@ -193,7 +193,7 @@ SPECTACULAR_SETTINGS = {
 # The plan of a user without a subscription.
 DEFAULT_PLAN_CODE = env.str("DEFAULT_PLAN_CODE", default="freemium")
 
-# Provider settings used when no config is stored in the database (DESIGN.md §3, step 1). A model left empty
+# Provider settings used when no config is stored in the database (docs/architecture.md). A model left empty
 # falls back to the code default (providers.models.DEFAULT_MODELS).
 PROVIDER_ENV = {
     "gemini": {
@@ -213,7 +213,7 @@ PROVIDER_ENV = {
     },
 }
 PROVIDER_TIMEOUT_SECONDS = env.float("PROVIDER_TIMEOUT_SECONDS", default=60.0)
-# The exact-match response cache of the tasks whose policy allows it (orchestrator.policies.CACHE_TTL_SECONDS).
+# The exact-match response cache of the tasks that have a TTL (orchestrator.services.response_cache.TTL_SECONDS).
 RESPONSE_CACHE_ENABLED = env.bool("RESPONSE_CACHE_ENABLED", default=True)
 # Seconds each server process keeps plans, prices and provider configs before reading them again
 # (core.local_cache): an admin's change applies everywhere within this time, with or without Redis.

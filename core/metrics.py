@@ -1,4 +1,4 @@
-"""Prometheus metrics at ``/metrics`` (DESIGN.md §8): the HTTP metrics are defined here, the AI-call metrics
+"""Prometheus metrics at ``/metrics`` (docs/architecture.md): the HTTP metrics are defined here, the AI-call metrics
 in ``usage.metrics``; both live in prometheus-client's default registry.
 
 Access: with ``METRICS_TOKEN`` set, only ``Authorization: Bearer <METRICS_TOKEN>`` (401 otherwise). Without

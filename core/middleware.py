@@ -33,7 +33,7 @@ class ApiBodyLimitMiddleware:
 
 
 class RequestIdMiddleware:
-    """Give every request an id (DESIGN.md §8: JSON logs with a request id): the client's ``X-Request-ID``
+    """Give every request an id (JSON logs with a request id): the client's ``X-Request-ID``
     when it is a sane token, else a new one (core.request_id); bound while the request is served, set on
     the request (``request.request_id``) and returned in the response's ``X-Request-ID``. First in
     MIDDLEWARE, so every log line of the request carries it."""

@@ -1,6 +1,6 @@
 """The guarded fetcher for job URLs: the server fetches a user's URL without becoming an SSRF proxy.
 
-Rules (DESIGN.md §7): http and https only; no credentials in the URL; every address the host resolves
+Rules (docs/architecture.md): http and https only; no credentials in the URL; every address the host resolves
 to must be public (not loopback, private, link-local, multicast, reserved, unspecified, CGNAT, cloud
 metadata — IPv4 and IPv6, IPv4-mapped/NAT64/6to4 forms unwrapped); redirects are followed by hand, at
 most 3, each one validated like the first URL; 10 s for the whole fetch; 2 MB of body at most; HTML or

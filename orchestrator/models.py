@@ -11,7 +11,7 @@ class JobPosting(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="job_postings")
     source = models.CharField(max_length=10, choices=Source.choices)
     source_url = models.URLField(max_length=2000, blank=True, default="")
-    data = models.JSONField(default=dict, help_text="The extracted posting (DESIGN.md §7).")
+    data = models.JSONField(default=dict, help_text="The extracted posting (docs/architecture.md, section Tasks).")
     usage_log = models.ForeignKey("usage.AIProviderUsageLog", null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,5 +1,5 @@
-"""Re-encrypt every stored provider key from an old ``CRYPTOGRAPHY_KEY`` to the current one (DESIGN.md §8,
-``manage.py rotate_encryption_key``).
+"""Re-encrypt every stored provider key from an old ``CRYPTOGRAPHY_KEY`` to the current one (docs/decisions.md,
+"Keys"; ``manage.py rotate_encryption_key``).
 
 How the stored ``AIProviderConfig.api_key`` is made (providers/crypto.py): the pickled string, encrypted in
 django-cryptography's format — a version byte, a timestamp, the AES-CBC ciphertext, then an HMAC-SHA256 over

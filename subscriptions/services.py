@@ -1,4 +1,4 @@
-"""Token quotas: reserve before a provider call, settle after it (DESIGN.md §5).
+"""Token quotas: reserve before a provider call, settle after it (docs/architecture.md, "Quotas").
 
 Periods are UTC: the daily counter starts at midnight UTC, the monthly one on the 1st of the month at
 midnight UTC, whatever the user's time zone.

@@ -1,4 +1,4 @@
-"""Alert rules (DESIGN.md §8) and ``alerts_check``, the service behind ``manage.py check_alerts``.
+"""Alert rules (docs/architecture.md, "Operations") and ``alerts_check``, the service behind ``manage.py check_alerts``.
 
 Each rule is one function ``(*, now) -> list[AlertFinding]`` over a DB-side aggregate, mostly
 ``usage.selectors.usage_stats`` (so "attempts", "error", "p95" and "unpriced" mean here what they mean

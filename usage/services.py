@@ -1,4 +1,4 @@
-"""Writes to the usage log: one row per provider attempt and per refusal (DESIGN.md §2)."""
+"""Writes to the usage log: one row per provider attempt and per refusal (docs/architecture.md, "Data model")."""
 
 import uuid
 from dataclasses import dataclass

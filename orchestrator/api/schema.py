@@ -2,7 +2,7 @@
 
 The saved extraction and drafts are JSON documents described by pydantic models; their JSON Schema is
 turned into OpenAPI 3.0 (``$ref`` inlined, ``anyOf [X, null]`` → ``X`` + ``nullable``) so the docs show
-every field. Every error has one shape (DESIGN.md §6), documented by core.schema.
+every field. Every error has one shape (docs/errors.md), documented by core.schema.
 """
 
 from typing import Any

@@ -1,4 +1,4 @@
-"""The end-user API (DESIGN.md §6): thin views — input serializer, one service call, output serializer.
+"""The end-user API (docs/architecture.md): thin views — input serializer, one service call, output serializer.
 
 Every view here is authenticated (token or session), throttled per user by the plan's
 ``requests_per_minute`` and sees only the user's own objects (another user's id is a 404). Bodies over

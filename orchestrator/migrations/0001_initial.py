@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('source', models.CharField(choices=[('url', 'Url'), ('text', 'Text'), ('image', 'Image')], max_length=10)),
                 ('source_url', models.URLField(blank=True, default='', max_length=2000)),
-                ('data', models.JSONField(default=dict, help_text='The extracted posting (DESIGN.md §7).')),
+                ('data', models.JSONField(default=dict, help_text='The extracted posting (docs/architecture.md, section Tasks).')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='job_postings', to=settings.AUTH_USER_MODEL)),
                 ('usage_log', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='usage.aiproviderusagelog')),

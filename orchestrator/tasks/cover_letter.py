@@ -1,4 +1,4 @@
-"""Task: a cover letter for one job from the master profile (DESIGN.md §7).
+"""Task: a cover letter for one job from the master profile (docs/architecture.md, "Tasks").
 
 The model writes greeting, paragraphs, closing and signature; ``word_count``, ``tone`` and ``language``
 are set by the service (counted and echoed), not trusted from the model.

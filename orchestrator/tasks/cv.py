@@ -1,4 +1,4 @@
-"""Task: a CV tailored to one job from the master profile (DESIGN.md §7).
+"""Task: a CV tailored to one job from the master profile (docs/architecture.md, "Tasks").
 
 The model may select, order and reword; it may not change facts. ``enforce_profile_facts`` checks its
 answer against the profile: the name, employers, institutions, degrees and dates are put back as the

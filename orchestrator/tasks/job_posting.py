@@ -1,4 +1,4 @@
-"""Task: extract a job posting (DESIGN.md §7). Field names follow schema.org's JobPosting.
+"""Task: extract a job posting (docs/architecture.md, "Tasks"). Field names follow schema.org's JobPosting.
 
 The output model is lenient where the meaning is clear ("Full-time" → FULL_TIME, "Remote" → remote,
 "Deutschland" → DE, "80k" → 80000, a date-time → its date part as written, "N/A" → null; see

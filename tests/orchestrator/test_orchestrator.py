@@ -1,4 +1,4 @@
-"""AIOrchestrator.generate: hierarchy, quota, fallback, pricing and the usage log (DESIGN.md §3, §5)."""
+"""AIOrchestrator.generate: hierarchy, quota, fallback, pricing and the usage log (docs/architecture.md)."""
 
 import uuid
 from datetime import UTC, date, datetime, timedelta

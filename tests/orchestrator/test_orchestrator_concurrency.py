@@ -1,4 +1,4 @@
-"""The quota under real parallel calls on PostgreSQL (DESIGN.md §5, §9).
+"""The quota under real parallel calls on PostgreSQL (docs/architecture.md, "Quotas").
 
 40 threads call ``generate()`` at once for one user whose daily and monthly limits fit exactly 10
 calls' reservations. Each admitted call bills exactly what it reserved, so whatever the interleaving
