@@ -5,7 +5,7 @@ raise, and the API's exception handler (``core.exceptions``) renders every error
 ``AppError.as_body`` alone: ``{"error": {"code", "message", "details"}}``. Services never import DRF.
 
 Each app keeps its own errors in its ``errors.py``; ``error_catalogue()`` collects them all, and the
-OpenAPI error descriptions (``core.schema``) and the README's table (checked by a test) come from it.
+OpenAPI error descriptions (``core.schema``) and docs/errors.md's table (checked by a test) come from it.
 """
 
 from dataclasses import dataclass

@@ -3,7 +3,7 @@ from django.db import models
 
 
 class Task(models.TextChoices):
-    """The AI tasks of the service. Adding one is a line here plus its policy in orchestrator.tasks."""
+    """The AI tasks of the service. Adding one: docs/architecture.md, "Adding a task"."""
 
     EXTRACTION = "extraction", "Job extraction"
     CV_DRAFT = "cv_draft", "CV draft"
