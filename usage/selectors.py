@@ -1,13 +1,14 @@
-"""Reads over the usage log for the dashboard and the stats API — every figure aggregated in the database.
+"""Reads over the usage log for the dashboard, the stats API, reports and alerts.
 
 The measures (``calls``, ``attempts``, ``success_rate`` = successes / attempts, tokens, ``cost_usd``,
 ``unpriced_calls``, latency percentiles) are defined in ``usage.measures``. Where they come from:
 
 - A day range (``UsageFilters``: the dashboard, ``usage/stats``, reports, the daily-cost alert): the
-  daily rollup (``usage.rollup``) for its complete days, the raw log (by ``created_at``, indexed) for the
-  others — today, and any day not rolled up yet. Both parts are aggregated in the database and added up
-  here, so the figures equal the raw log's whatever has been rolled up. The latency percentiles come from
-  the latency histogram, with the bucketed definition of ``usage.measures``.
+  daily rollup (``usage.rollup``) up to each day's ``covered_until``, and the raw log (by ``created_at``,
+  indexed) after it — the last minutes of today, a day not rolled up yet (``usage.rollup_reads``). Both
+  are aggregated in the database and added up here, in one snapshot (``analytics_session``), so the
+  figures equal the raw log's whatever has been rolled up. Latency percentiles use the bucketed
+  definition of ``usage.measures``.
 - A moment window (``UsageWindow``: the alerts' last hour): the raw log only, with exact percentiles
   (``usage.exact_percentiles``).
 
