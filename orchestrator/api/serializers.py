@@ -9,6 +9,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from orchestrator.api.schema import openapi_schema
 from orchestrator.errors import ImageTooLarge
@@ -57,11 +58,21 @@ class ImageUploadField(serializers.Field):
         return base64.b64encode(value).decode("ascii")
 
 
+class PastedTextField(serializers.CharField):
+    """A CharField without DRF's per-character surrogate check, a Python loop over up to 50,000 characters on
+    every extraction: core.parsers.JSONParser already refuses unpaired surrogates, and form fields are
+    decoded from UTF-8, which cannot carry one."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, ProhibitSurrogateCharactersValidator)]
+
+
 class ExtractRequestSerializer(serializers.Serializer):
     url = serializers.CharField(
         required=False, max_length=2000, help_text="A job page (http or https); the server fetches it."
     )
-    text = serializers.CharField(required=False, max_length=MAX_TEXT_CHARS, help_text="A pasted job posting.")
+    text = PastedTextField(required=False, max_length=MAX_TEXT_CHARS, help_text="A pasted job posting.")
     image = ImageUploadField(required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

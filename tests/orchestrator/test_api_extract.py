@@ -329,3 +329,16 @@ def test_a_job_page_whose_json_ld_has_nul_and_surrogate_escapes_is_saved(
     saved = JobPosting.objects.get()
     assert (saved.data["title"], saved.data["company"]["name"]) == ("Developer\ufffd", "AB")
     assert provider_requests == []
+
+
+def test_pasted_text_with_an_unpaired_surrogate_escape_is_refused_before_any_call(
+    api: APIClient, provider_requests: list
+) -> None:
+    """The parser refuses it (core.parsers), so the text field needs no per-character check of its own."""
+    body = '{"text": "' + POSTING + ' \\ud800"}'
+
+    response = api.post(URL, body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_request"
+    assert provider_requests == []
