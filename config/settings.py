@@ -106,6 +106,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL
         "max_size": DB_POOL_MAX_SIZE,
         "timeout": env.float("DB_POOL_TIMEOUT", default=5.0),
     }
+if env.bool("DB_BEHIND_PGBOUNCER", default=False):
+    # PgBouncer in transaction mode hands each transaction any server connection: no server-side cursors
+    # (they live across transactions) and no server-side prepared statements (psycopg prepares repeated ones).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + a busy timeout let concurrent writers wait instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
