@@ -205,8 +205,8 @@ class UsageDailyUserRollup(models.Model):
         return f"{self.day} user {self.user_id} {self.provider_type} {self.task_type}"
 
 
-class UsageLatencyRollup(models.Model):
-    """How many attempts of one day, provider, model and task fell in one latency bucket (``usage.measures``)."""
+class LatencyHistogramRow(models.Model):
+    """Attempts of a provider, model and task that fell in one latency bucket (``usage.measures``)."""
 
     day = models.DateField()
     provider_type = models.CharField(max_length=20, blank=True, default="")
@@ -216,39 +216,30 @@ class UsageLatencyRollup(models.Model):
     attempts = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "provider_type", "model", "task_type", "latency_bucket"],
-                name="one_latency_bucket_per_group",
-            )
-        ]
+        abstract = True
 
     def __str__(self) -> str:
         return f"{self.day} {self.provider_type}/{self.model} {self.latency_bucket} ms: {self.attempts}"
 
 
-class UsageLatencyPrefix(models.Model):
-    """Attempts per latency bucket of every complete day up to ``day`` included: a running total of
+def _one_per_bucket(name: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(fields=["day", "provider_type", "model", "task_type", "latency_bucket"], name=name)
+
+
+class UsageLatencyRollup(LatencyHistogramRow):
+    """The latency histogram of one day's attempts."""
+
+    class Meta:
+        constraints = [_one_per_bucket("one_latency_bucket_per_group")]
+
+
+class UsageLatencyPrefix(LatencyHistogramRow):
+    """The latency histogram of every complete day up to ``day`` included: a running total of
     ``UsageLatencyRollup``, so that a range's histogram is the difference of two days' rows instead of a sum
     over all its days."""
 
-    day = models.DateField()
-    provider_type = models.CharField(max_length=20, blank=True, default="")
-    model = models.CharField(max_length=100, blank=True, default="")
-    task_type = models.CharField(max_length=30, blank=True, default="")
-    latency_bucket = models.PositiveIntegerField()
-    attempts = models.BigIntegerField(default=0)
-
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "provider_type", "model", "task_type", "latency_bucket"],
-                name="one_latency_prefix_per_group",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"up to {self.day} {self.provider_type}/{self.model} {self.latency_bucket} ms: {self.attempts}"
+        constraints = [_one_per_bucket("one_latency_prefix_per_group")]
 
 
 class UsageDayPercentiles(models.Model):
