@@ -69,7 +69,7 @@ def test_it_archives_every_row_before_deleting_it(old_and_new_rows, tmp_path):
 def test_a_plain_archive_file_is_appended_to(old_and_new_rows, tmp_path):
     archive = tmp_path / "usage.jsonl"
     archive.write_text('{"earlier": true}\n')
-    call_command("usage_prune", older_than_days=30, archive=archive)
+    call_command("usage_prune", older_than_days=30, archive=str(archive))  # as the command line gives it
     assert len(archive.read_text().splitlines()) == 1 + 4
 
 

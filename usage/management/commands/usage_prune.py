@@ -27,7 +27,9 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1.")
         started = time.perf_counter()
         try:
-            result = usage_log_prune(older_than_days=older_than_days, batch_size=batch_size, archive=archive)
+            result = usage_log_prune(
+                older_than_days=older_than_days, batch_size=batch_size, archive=Path(archive) if archive else None
+            )
         except RetentionRefused as exc:
             raise CommandError(exc.message) from exc
         where = f", archived to {archive}" if archive else ""
