@@ -1,6 +1,7 @@
 """POST /api/v1/drafts/{id}/revise: a new draft of the same kind, checked like a first draft, in a chain."""
 
 import copy
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -8,9 +9,9 @@ from rest_framework.test import APIClient
 
 from orchestrator.models import Draft, JobPosting, Profile
 from tests.factories import ProviderConfigFactory, UserFactory
-from tests.orchestrator.conftest import queue_reply
+from tests.orchestrator.conftest import client_for, queue_reply
 from tests.orchestrator.test_api_drafts import JOB_DATA, LETTER, PROFILE, cv_answer
-from tests.orchestrator.test_interview_prep import INVENTED
+from tests.orchestrator.test_interview_prep import ANSWER, INVENTED
 from usage.models import AIProviderUsageLog
 
 CV_URL = "/api/v1/cv-drafter/draft"
@@ -149,3 +150,21 @@ def test_another_users_draft_is_a_404_for_revise_and_export(
     assert [r.status_code for r in responses] == [404, 404, 404]
     assert {r.json()["error"]["code"] for r in responses} == {"not_found"}
     assert provider_requests == []
+
+
+def test_revisions_and_interview_prep_are_priced_and_listed_as_their_own_task_types(
+    api: APIClient, job: JobPosting, saved_profile: Profile, vendor_server: Any
+) -> None:
+    ProviderConfigFactory(provider_type="openai", base_url=vendor_server.base_url("openai"), is_default=True,
+                          fast_model="gpt-5-mini", quality_model="gpt-5")
+    vendor_server.reply_json(vendor="openai", payload=ANSWER, input_tokens=1000, output_tokens=500)
+    prep = api.post("/api/v1/interview-prep/draft", {"job_id": job.pk}, format="json").json()
+    vendor_server.reply_json(vendor="openai", payload=ANSWER, input_tokens=2000, output_tokens=1000)
+    api.post(revise_url(prep["id"]), {"instructions": "Harder questions."}, format="json")
+
+    # gpt-5-mini: $0.25 per million input tokens, $2.00 per million output tokens (the seeded prices)
+    costs = dict(AIProviderUsageLog.objects.values_list("task_type", "cost_usd"))
+    assert costs == {"interview_prep": Decimal("0.00125"), "revision": Decimal("0.0025")}
+    root = client_for(UserFactory(username="root", is_staff=True, is_superuser=True))
+    listed = root.get("/api/v1/super-admin/usage/logs/", {"task_type": "revision"}).json()["results"]
+    assert [row["task_type"] for row in listed] == ["revision"]
