@@ -333,3 +333,19 @@ def test_page_one_of_the_demo_cv_renders_to_a_png(api: APIClient, user: Any, job
         assert abs(image.height - 1754) <= 1
         dark = sum(image.convert("L").histogram()[:128])
     assert dark > 20_000  # text on the page, not a blank sheet
+
+
+def test_markup_in_a_draft_is_printed_as_text_never_run(api: APIClient, user: Any, job: JobPosting) -> None:
+    resume = {"basics": {"name": "Eve #emph[Example]"},
+              "work": [{"name": "Acme *Corp*", "position": "Dev", "startDate": "2020-01",
+                        "highlights": ['#read("/etc/passwd")', "- not a list item", "C++ and C# [link](x)"]}]}
+    draft = make_draft(user, job, "cv", resume, "en")
+
+    pdf = pdf_text(export(api, draft, "pdf").content)
+    markdown = export(api, draft, "md").content.decode()
+
+    for text in ("Eve #emph[Example]", "Acme *Corp*", '#read("/etc/passwd")', "C++ and C# [link](x)"):
+        assert text in pdf
+    assert "root:" not in pdf
+    assert "- \\- not a list item" in markdown
+    assert "Acme \\*Corp\\*" in markdown
