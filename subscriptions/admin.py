@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from core.permissions import SuperAdminModelAdminMixin
-from subscriptions.models import Plan, QuotaCounter, Subscription, Task
+from subscriptions.models import Plan, QuotaCounter, QuotaReservation, Subscription, Task
 from subscriptions.services import period_starts
 
 
@@ -77,6 +77,26 @@ class QuotaCounterAdmin(SuperAdminModelAdminMixin, admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: QuotaCounter | None = None) -> bool:
+        return False
+
+
+@admin.register(QuotaReservation)
+class QuotaReservationAdmin(SuperAdminModelAdminMixin, admin.ModelAdmin):
+    """Read-only: the reservations of calls in flight; an old one belongs to a process killed mid-call and is
+    released by ``manage.py quota_reclaim``, never by hand (that would release it twice)."""
+
+    list_display = ("user", "tokens", "created_at", "day_start", "month_start")
+    list_select_related = ("user",)
+    search_fields = ("user__username",)
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: QuotaReservation | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: QuotaReservation | None = None) -> bool:
         return False
 
 
