@@ -2,10 +2,9 @@
 
 Each day is read from the rollup up to its marker's ``covered_until`` and from the raw log after it (the
 last minutes of today, a day not rolled up yet): both parts are aggregated in the database and added up
-here, so every figure equals the raw log's. The parts are read once per ``analytics_session`` at the
-finest grain any figure needs (measures per day, provider, model and task; latency histograms per
-provider, model and task, or per day) and regrouped in Python: the dashboard and ``usage/stats`` ask for
-several groupings of the same range, and the session's single snapshot makes the reuse exact.
+here, so every figure equals the raw log's. Within one ``analytics_session`` the split of the range
+and its latency histograms (per provider, model and task, regrouped in Python for the totals, providers
+and models) are read once: the session's single snapshot makes the reuse exact.
 """
 
 from collections import Counter, defaultdict
@@ -41,7 +40,6 @@ from usage.models import (
 )
 from usage.ranges import UsageFilters, day_bounds, grouped, usage_log_queryset
 
-FINE_KEYS = ("day", "provider_type", "model", "task_type")
 LATENCY_KEYS = ("provider_type", "model", "task_type")
 T = TypeVar("T")
 _memo: ContextVar[dict | None] = ContextVar("usage_rollup_reads_memo", default=None)
@@ -163,24 +161,19 @@ def added_up(parts: Iterable[Iterable[dict] | None], keys: Sequence[str], names:
 
 
 def measures_by(*, filters: UsageFilters, keys: Sequence[str], names: Sequence[str] = MEASURES) -> dict[tuple, dict]:
-    """The measures of the range per group of ``keys`` (any of ``FINE_KEYS``)."""
-    fine = _memoized(("measures", filters), lambda: _fine_measures(day_sources(filters=filters)))
-    positions = [FINE_KEYS.index(k) for k in keys]
-    totals: dict[tuple, dict[str, Any]] = {}
-    for key, figures in fine.items():
-        total = totals.setdefault(tuple(key[i] for i in positions), zeros(names))
-        for name in names:
-            total[name] += figures[name]
-    return totals
-
-
-def _fine_measures(sources: DaySources) -> dict[tuple, dict]:
+    """The measures of the range per group of ``keys``: grouped in the database (a few thousand rollup
+    rows over 90 days, and the raw rows after the watermark), added up here."""
+    sources = day_sources(filters=filters)
     rolled, raw = sources.rolled(UsageDailyRollup), sources.raw
     parts = [
-        rolled.values(*FINE_KEYS).annotate(**rolled_up_aggregates()) if rolled is not None else None,
-        grouped(raw, FINE_KEYS).annotate(**raw_aggregates()) if raw is not None else None,
+        grouped(rolled, keys).annotate(**_some(rolled_up_aggregates(), names)) if rolled is not None else None,
+        grouped(raw, keys).annotate(**_some(raw_aggregates(), names)) if raw is not None else None,
     ]
-    return added_up(parts, FINE_KEYS, MEASURES)
+    return added_up(parts, keys, names)
+
+
+def _some(aggregates: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
+    return {name: aggregate for name, aggregate in aggregates.items() if name in names}
 
 
 def latency_percentiles(*, filters: UsageFilters, keys: Sequence[str]) -> dict[tuple, dict[str, float | None]]:
