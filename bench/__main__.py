@@ -220,9 +220,12 @@ def main() -> None:
         server_log = (Path(workdir) / "server.log").read_text(errors="replace")
     label = args.label or f"gunicorn {args.server_args or '(config/gunicorn.conf.py)'}"
     print_table(label, results, duration=args.duration)
-    errors = [line for line in server_log.splitlines() if " 500 " in line or "Traceback" in line or "ERROR" in line]
+    errors = [line for line in server_log.splitlines() if '"level": "ERROR"' in line or "Traceback" in line]
     if errors:
-        print(f"\nserver log: {len(errors)} error lines, first: {errors[0][:300]}")
+        print(f"\nserver log: {len(errors)} error lines; first: {errors[0][:300]}")
+        tracebacks = [line for line in errors if "exc_info" in line]
+        if tracebacks:  # its last line names the exception
+            print("first traceback ends:", json.loads(tracebacks[0])["exc_info"].splitlines()[-1][:500])
     if args.json:
         args.json.write_text(json.dumps([[d.__dict__, s.__dict__] for d, s in results], indent=2))
 
