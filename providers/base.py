@@ -15,11 +15,12 @@ class ErrorCode:
     RATE_LIMITED = "rate_limited"
     TIMEOUT = "timeout"
     UNAVAILABLE = "unavailable"
+    BAD_RESPONSE = "bad_response"  # an answer broken off halfway or too large: a bad gateway, not an outage
     BAD_REQUEST = "bad_request"
     INVALID_OUTPUT = "invalid_output"
 
 
-RETRYABLE_CODES = frozenset({ErrorCode.RATE_LIMITED, ErrorCode.TIMEOUT, ErrorCode.UNAVAILABLE})
+RETRYABLE_CODES = frozenset({ErrorCode.RATE_LIMITED, ErrorCode.TIMEOUT, ErrorCode.UNAVAILABLE, ErrorCode.BAD_RESPONSE})
 
 
 class ProviderError(Exception):

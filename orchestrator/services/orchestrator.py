@@ -275,5 +275,8 @@ def _exhausted_error(failures: list[ProviderError]) -> AppError:
     details = {"attempts": len(failures), "provider_codes": [f.code for f in failures]}
     if all(f.code == ErrorCode.TIMEOUT for f in failures):
         return ProviderTimeout(details=details)
+    if all(f.code in (ErrorCode.TIMEOUT, ErrorCode.BAD_RESPONSE) for f in failures):
+        # Every provider was reached and answered badly (cut off, too large): a bad gateway, not an outage.
+        return ProviderFailed("The AI provider's answer broke off or was too large.", details=details)
     retry_after = max((f.retry_after for f in failures if f.retry_after), default=DEFAULT_RETRY_AFTER)
     return ProviderUnavailable(details=details, retry_after=math.ceil(retry_after))

@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
+import httpx2
+
 from core.redaction import redact_secrets
 from providers.backends._http import call_budget, cut_off
 from providers.base import ErrorCode, GenerationRequest, GenerationResult, ImageInput, ProviderError
@@ -162,7 +164,9 @@ def transport_error(err: BaseException | None) -> ProviderError:
     at ``MAX_RESPONSE_BYTES``. All retryable: the vendor is misbehaving, another provider may answer."""
     if (too_large := cut_off(err)) is not None:
         message = f"the vendor's answer was cut off: larger than {too_large.max_bytes} bytes"
-        return ProviderError(ErrorCode.UNAVAILABLE, message)
+        return ProviderError(ErrorCode.BAD_RESPONSE, message)
+    if isinstance(err, httpx2.ReadError | httpx2.RemoteProtocolError | httpx2.WriteError):
+        return ProviderError(ErrorCode.BAD_RESPONSE, f"the vendor broke the connection off ({type(err).__name__})")
     return connection_error(err)
 
 

@@ -24,8 +24,10 @@ def _resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def sample_for_schema(schema: dict[str, Any], root: dict[str, Any] | None = None) -> Any:
-    """A minimal document valid against ``schema`` (objects, arrays, enums, anyOf, $ref)."""
+def sample_for_schema(schema: dict[str, Any], root: dict[str, Any] | None = None, name: str = "value") -> Any:
+    """A minimal document valid against ``schema`` (objects, arrays, enums, anyOf, $ref). A string says
+    which field it fills ("mock title"), so that what the demo saves reads as a labelled placeholder and holds
+    enough text for the next step (a mock answer is never mistaken for a model's) (a job extracted by the mock is long enough to draft from)."""
     root = root if root is not None else schema
     schema = _resolve(schema, root)
     if "const" in schema:
@@ -38,16 +40,16 @@ def sample_for_schema(schema: dict[str, Any], root: dict[str, Any] | None = None
         if key in schema:
             options = [_resolve(s, root) for s in schema[key]]
             non_null = [s for s in options if s.get("type") != "null"]
-            return sample_for_schema((non_null or options)[0], root)
+            return sample_for_schema((non_null or options)[0], root, name)
     kind = schema.get("type", "object")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "null")
     if kind == "object":
         props = schema.get("properties", {})
-        return {name: sample_for_schema(sub, root) for name, sub in props.items()}
+        return {prop: sample_for_schema(sub, root, prop) for prop, sub in props.items()}
     if kind == "array":
-        return [sample_for_schema(schema["items"], root) for _ in range(schema.get("minItems", 0))]
-    return {"string": "mock", "integer": 0, "number": 0, "boolean": False, "null": None}[kind]
+        return [sample_for_schema(schema["items"], root, name) for _ in range(schema.get("minItems", 0))]
+    return {"string": f"mock {name} (not an LLM)", "integer": 0, "number": 0, "boolean": False, "null": None}[kind]
 
 
 class MockProvider(AIProvider):

@@ -38,6 +38,7 @@ from orchestrator.services.drafting import cv_draft_create
 from orchestrator.services.extraction import job_posting_extract_from_text
 from orchestrator.services.profiles import profile_update
 from tests.factories import PlanFactory, ProviderConfigFactory, SubscriptionFactory, UsageLogFactory, UserFactory
+from tests.orchestrator.conftest import queue_reply
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
@@ -113,6 +114,8 @@ def world(db: None, offline: None, in_one_transaction: None) -> Any:
     SubscriptionFactory(user=end_user, plan=plan)
     config = ProviderConfigFactory(provider_type="mock", is_default=True)
     profile_update(user=end_user, data=PROFILE)
+    queue_reply({"title": "Senior Python Developer", "company": {"name": "Initech", "url": None},
+                 "description_text": JOB_TEXT, "skills_required": ["Python", "Django"]})
     job = job_posting_extract_from_text(user=end_user, text=JOB_TEXT)  # saved as the API saves it
     draft = cv_draft_create(user=end_user, job_id=job.pk)
     log = UsageLogFactory(user=end_user, provider_config=config)

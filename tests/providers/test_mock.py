@@ -28,10 +28,10 @@ def test_it_answers_any_schema_with_a_document_that_fits_it():
     result = mock().generate(GenerationRequest(model="mock-fast", prompt="Extract", output_schema=JOB_SCHEMA))
 
     assert result.parsed == {
-        "title": "mock",
+        "title": "mock title (not an LLM)",
         "work_mode": "onsite",
         "salary": {"min": 0, "currency": "EUR"},
-        "skills": ["mock", "mock"],
+        "skills": ["mock skills (not an LLM)", "mock skills (not an LLM)"],
         "remote": False,
         "openings": 0,
     }
@@ -64,7 +64,7 @@ def test_queued_replies_and_errors_are_played_back_in_order():
     with pytest.raises(ProviderError) as caught:
         mock().generate(request)
     assert caught.value.retryable is True
-    assert mock().generate(request).parsed["title"] == "mock"
+    assert mock().generate(request).parsed["title"] == "mock title (not an LLM)"
 
 
 def test_it_is_labelled_as_not_an_llm_and_needs_no_credentials():

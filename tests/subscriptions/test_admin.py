@@ -59,7 +59,7 @@ def test_a_subscription_can_be_moved_to_another_plan(admin_client_for, superuser
         {"user": subscription.user_id, "plan": pro.pk, "status": "active"},
     )
     assert response.status_code == 302
-    assert plan_for_user(user=subscription.user).code == "pro_yearly"
+    assert plan_for_user(user=type(subscription.user).objects.get(pk=subscription.user_id)).code == "pro_yearly"
 
 
 def test_users_show_their_plan_and_tokens_used_today(admin_client_for, superuser):
