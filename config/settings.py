@@ -97,7 +97,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DB_POOL_MAX_SIZE = env.int("DB_POOL_MAX_SIZE", default=10)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_MAX_SIZE > 0:
     # A bounded pool per server process (psycopg_pool): the connections of a machine are at most
-    # workers × DB_POOL_MAX_SIZE, whatever the number of calls in flight. A request hands its connection
+    # workers x DB_POOL_MAX_SIZE, whatever the number of calls in flight. A request hands its connection
     # back before each provider call (core.db); one that finds the pool empty waits DB_POOL_TIMEOUT
     # seconds, then gets a 503. Persistent connections (CONN_MAX_AGE) and the pool exclude each other.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
