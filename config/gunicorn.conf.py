@@ -24,8 +24,10 @@ environ.Env.read_env(BASE_DIR / ".env")
 wsgi_app = "config.wsgi:application"
 bind = [f"{env.str('HOST', default='127.0.0.1')}:{env.int('PORT', default=8000)}"]
 workers = env.int("WEB_CONCURRENCY", default=2)  # one per core: the CPU work of a request is Python
-worker_class = "gevent"
-# Requests in flight per worker (its greenlet pool); past it a connection waits in the listen backlog.
+# gevent, or "gthread" (WEB_THREADS threads a worker): the benchmark compares them (README, performance).
+worker_class = env.str("WEB_WORKER_CLASS", default="gevent")
+threads = env.int("WEB_THREADS", default=100)  # gthread only
+# Requests in flight per gevent worker (its greenlet pool); past it a connection waits in the listen backlog.
 worker_connections = env.int("WEB_WORKER_CONNECTIONS", default=500)
 backlog = 2048
 # Seconds an idle keep-alive connection stays open. Behind a load balancer that keeps connections, set it
