@@ -64,7 +64,7 @@ def usage_log_prune(
             if out is not None:
                 _archive_rows(out, rows)
             with transaction.atomic():
-                deleted += rows.delete()[1].get(AIProviderUsageLog._meta.label, 0)
+                deleted += rows.only("id").delete()[1].get(AIProviderUsageLog._meta.label, 0)  # ids, not rows
             batches += 1
     UsageRollupDay.objects.filter(day__lt=cutoff, pruned_at__isnull=True).update(pruned_at=timezone.now())
     return PruneResult(before=cutoff, deleted=deleted, batches=batches)

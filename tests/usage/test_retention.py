@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from orchestrator.models import JobPosting
 from tests.factories import UsageLogFactory
 from usage.models import AIProviderUsageLog, UsageRollupDay
 from usage.rollup import day_bounds
@@ -90,3 +91,13 @@ def test_the_rollup_command_reports_what_it_did(old_and_new_rows, capsys):
     day = (timezone.localdate() - timedelta(days=35)).isoformat()
     call_command("usage_rollup", rebuild=[timezone.localdate() - timedelta(days=35)])
     assert f"Rolled up 1 day(s), {day}: 1 raw rows" in capsys.readouterr().out
+
+
+def test_a_job_posting_of_a_pruned_call_is_kept_without_its_usage_row(old_and_new_rows):
+    old, new = old_and_new_rows
+    posting = JobPosting.objects.create(owner=old[0].user, source=JobPosting.Source.TEXT, usage_log=old[0])
+    kept = JobPosting.objects.create(owner=new[0].user, source=JobPosting.Source.TEXT, usage_log=new[0])
+    call_command("usage_prune", older_than_days=30)
+    posting.refresh_from_db()
+    kept.refresh_from_db()
+    assert (posting.usage_log_id, kept.usage_log_id) == (None, new[0].id)
