@@ -14,13 +14,15 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx2
 
 from core.redaction import redact_secrets
-from providers.backends._http import call_budget, cut_off
+from providers.backends._http import budgeted_transport, call_budget, cut_off
 from providers.base import ErrorCode, GenerationRequest, GenerationResult, ImageInput, ProviderError
+
+T = TypeVar("T")
 
 SUPPORTED_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 VALIDATE_TIMEOUT_SECONDS = 15.0  # a credentials check is one small call: don't let it hang for minutes
@@ -173,6 +175,19 @@ def transport_error(err: BaseException | None) -> ProviderError:
 def connection_error(err: BaseException | None) -> ProviderError:
     detail = type(err).__name__ if err is not None else "connection error"
     return ProviderError(ErrorCode.UNAVAILABLE, f"could not reach the vendor ({detail})")
+
+
+def stainless_client(client_class: type[T], http_client_class: type, *, provider: Any) -> T:
+    """An ``openai`` / ``anthropic`` client for ``provider``: no SDK retries (the orchestrator owns retries and
+    fallback), its timeout, and sockets that hold the call's deadline and size cap (``_http``)."""
+    require_key(provider._api_key)
+    return client_class(
+        api_key=provider._api_key,
+        base_url=provider.base_url or None,
+        timeout=provider.timeout,
+        max_retries=0,
+        http_client=http_client_class(transport=budgeted_transport()),
+    )
 
 
 def call_stainless(

@@ -21,9 +21,8 @@ from providers.backends._common import (
     check_images,
     effective_timeout,
     reading_response,
-    require_key,
+    stainless_client,
 )
-from providers.backends._http import budgeted_transport
 from providers.base import AIProvider, ErrorCode, GenerationRequest, GenerationResult, ProviderError
 
 
@@ -32,14 +31,7 @@ class AnthropicProvider(AIProvider):
 
     @cached_property
     def _client(self) -> anthropic.Anthropic:
-        require_key(self._api_key)
-        return anthropic.Anthropic(
-            api_key=self._api_key,
-            base_url=self.base_url or None,
-            timeout=self.timeout,
-            max_retries=0,
-            http_client=anthropic.DefaultHttpxClient(transport=budgeted_transport()),
-        )
+        return stainless_client(anthropic.Anthropic, anthropic.DefaultHttpxClient, provider=self)
 
     def generate(self, request: GenerationRequest) -> GenerationResult:
         check_images(request)

@@ -26,8 +26,9 @@ def _resolve(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
 
 def sample_for_schema(schema: dict[str, Any], root: dict[str, Any] | None = None, name: str = "value") -> Any:
     """A minimal document valid against ``schema`` (objects, arrays, enums, anyOf, $ref). A string says
-    which field it fills ("mock title"), so that what the demo saves reads as a labelled placeholder and holds
-    enough text for the next step (a mock answer is never mistaken for a model's) (a job extracted by the mock is long enough to draft from)."""
+    which field it fills ("mock title (not an LLM)"): what the demo saves reads as a labelled placeholder,
+    never as a model's answer, and holds enough text for the next step (a job extracted by the mock is long
+    enough to draft from)."""
     root = root if root is not None else schema
     schema = _resolve(schema, root)
     if "const" in schema:

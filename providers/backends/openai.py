@@ -23,9 +23,8 @@ from providers.backends._common import (
     data_url,
     effective_timeout,
     reading_response,
-    require_key,
+    stainless_client,
 )
-from providers.backends._http import budgeted_transport
 from providers.base import AIProvider, ErrorCode, GenerationRequest, GenerationResult, ProviderError
 
 
@@ -47,14 +46,7 @@ class OpenAIProvider(AIProvider):
 
     @cached_property
     def _client(self) -> openai.OpenAI:
-        require_key(self._api_key)
-        return openai.OpenAI(
-            api_key=self._api_key,
-            base_url=self.base_url or None,
-            timeout=self.timeout,
-            max_retries=0,
-            http_client=openai.DefaultHttpxClient(transport=budgeted_transport()),
-        )
+        return stainless_client(openai.OpenAI, openai.DefaultHttpxClient, provider=self)
 
     def generate(self, request: GenerationRequest) -> GenerationResult:
         check_images(request)

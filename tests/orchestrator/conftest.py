@@ -1,6 +1,7 @@
 """Fixtures of the end-user API tests: users with tokens, a mock provider (with a spy on what it was
 asked), a local page server for the URL path, and the real job pages of tests/data/jobpages."""
 
+import copy
 import json
 import threading
 import uuid
@@ -176,3 +177,21 @@ def bound_request_id(request_id: uuid.UUID) -> Iterator[None]:
         yield
     finally:
         request_id_unbind(token)
+
+
+@pytest.fixture
+def job(user: Any) -> Any:
+    """A saved job posting of ``user`` with enough text to draft from (tests.orchestrator.test_api_drafts)."""
+    from orchestrator.models import JobPosting
+    from tests.orchestrator.test_api_drafts import JOB_DATA
+
+    return JobPosting.objects.create(owner=user, source="text", data=JOB_DATA)
+
+
+@pytest.fixture
+def saved_profile(user: Any) -> Any:
+    """``user``'s saved master profile: Ada Lovelace's (tests.orchestrator.test_api_drafts)."""
+    from orchestrator.models import Profile
+    from tests.orchestrator.test_api_drafts import PROFILE
+
+    return Profile.objects.create(owner=user, data=copy.deepcopy(PROFILE))

@@ -42,16 +42,6 @@ LETTER = {"greeting": "Dear Initech team,", "paragraphs": ["I build Python and D
           "closing": "Kind regards,", "signature": "Ada Lovelace"}
 
 
-@pytest.fixture
-def job(user: Any) -> JobPosting:
-    return JobPosting.objects.create(owner=user, source="text", data=JOB_DATA)
-
-
-@pytest.fixture
-def saved_profile(user: Any) -> Profile:
-    return Profile.objects.create(owner=user, data=PROFILE)
-
-
 def test_it_drafts_a_cv_from_the_saved_profile(
     api: APIClient, job: JobPosting, saved_profile: Profile, provider_requests: list
 ) -> None:

@@ -1,6 +1,5 @@
 """POST /api/v1/interview-prep/draft: through the mock and the real SDKs against the fake vendor server."""
 
-import copy
 from typing import Any
 
 import pytest
@@ -42,16 +41,6 @@ INVENTED = {
     ],
     "questions_to_ask": ["Which team would I join?"],
 }
-
-
-@pytest.fixture
-def job(user: Any) -> JobPosting:
-    return JobPosting.objects.create(owner=user, source="text", data=JOB_DATA)
-
-
-@pytest.fixture
-def saved_profile(user: Any) -> Profile:
-    return Profile.objects.create(owner=user, data=copy.deepcopy(PROFILE))
 
 
 def test_it_prepares_questions_with_evidence_from_the_profile(

@@ -1,6 +1,5 @@
 """POST /api/v1/drafts/{id}/revise: a new draft of the same kind, checked like a first draft, in a chain."""
 
-import copy
 from decimal import Decimal
 from typing import Any
 
@@ -10,7 +9,7 @@ from rest_framework.test import APIClient
 from orchestrator.models import Draft, JobPosting, Profile
 from tests.factories import ProviderConfigFactory, UserFactory
 from tests.orchestrator.conftest import client_for, queue_reply
-from tests.orchestrator.test_api_drafts import JOB_DATA, LETTER, PROFILE, cv_answer
+from tests.orchestrator.test_api_drafts import JOB_DATA, LETTER, cv_answer
 from tests.orchestrator.test_interview_prep import ANSWER, INVENTED
 from usage.models import AIProviderUsageLog
 
@@ -19,16 +18,6 @@ CV_URL = "/api/v1/cv-drafter/draft"
 
 def revise_url(draft_id: int) -> str:
     return f"/api/v1/drafts/{draft_id}/revise"
-
-
-@pytest.fixture
-def job(user: Any) -> JobPosting:
-    return JobPosting.objects.create(owner=user, source="text", data=JOB_DATA)
-
-
-@pytest.fixture
-def saved_profile(user: Any) -> Profile:
-    return Profile.objects.create(owner=user, data=copy.deepcopy(PROFILE))
 
 
 @pytest.fixture
