@@ -5,9 +5,9 @@ import pytest
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
-from tests.factories import PlanFactory, SubscriptionFactory
+from tests.factories import PlanFactory, ProviderConfigFactory, SubscriptionFactory
 from tests.fakes.fixtures import refused_url, vendor_server  # noqa: F401 - fixtures used by this package
-from tests.faults.processes import TcpProxy
+from tests.faults.processes import ServerProcess, TcpProxy
 
 needs_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -37,3 +37,13 @@ def subscriber(db: None) -> Any:
     user = SubscriptionFactory(plan=PlanFactory(code="faults", daily_token_limit=100_000)).user
     user.token = Token.objects.create(user=user).key
     return user
+
+
+@pytest.fixture
+def server(database_proxy: TcpProxy, vendor_server: Any) -> Iterator[ServerProcess]:  # noqa: F811
+    """A server process (not started) whose database is behind ``database_proxy`` and whose provider is the
+    fake vendor's OpenAI; stopped after the test (SIGTERM, then SIGKILL)."""
+    ProviderConfigFactory(provider_type="openai", base_url=vendor_server.base_url("openai"), is_default=True)
+    server = ServerProcess(database_url=database_url(host="127.0.0.1", port=database_proxy.port))
+    yield server
+    server.stop()

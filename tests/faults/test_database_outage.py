@@ -4,7 +4,6 @@ database restart or a network cut does. While it lasts: 503 database_unavailable
 no provider call, nothing reserved, /healthz and /readyz 503. Afterwards requests succeed with no restart.
 The server also starts without its database, and serves once the database is there."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx2
@@ -12,8 +11,8 @@ import pytest
 from django.test import Client
 
 from subscriptions.models import QuotaCounter, QuotaReservation
-from tests.factories import ProviderConfigFactory, UserFactory
-from tests.faults.conftest import database_url, needs_postgres
+from tests.factories import UserFactory
+from tests.faults.conftest import needs_postgres
 from tests.faults.processes import ServerProcess, TcpProxy, wait_until
 from tests.orchestrator.test_api_extract import EXTRACTED
 from usage.models import AIProviderUsageLog
@@ -21,14 +20,6 @@ from usage.models import AIProviderUsageLog
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), needs_postgres]
 EXTRACT = "/api/v1/job-extractor/extract"
 POSTING = "We are hiring a Senior Python Developer at Initech in Berlin. Full-time, hybrid."
-
-
-@pytest.fixture
-def server(database_proxy: TcpProxy, vendor_server: Any) -> Iterator[ServerProcess]:
-    ProviderConfigFactory(provider_type="openai", base_url=vendor_server.base_url("openai"), is_default=True)
-    server = ServerProcess(database_url=database_url(host="127.0.0.1", port=database_proxy.port))
-    yield server
-    server.stop()
 
 
 def test_the_server_starts_without_its_database_and_serves_once_it_is_there(

@@ -3,7 +3,6 @@ nothing in it runs, so the call's reservation stays pending. ``manage.py quota_r
 is older than the timeout, and the user's quota is whole again."""
 
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 from io import StringIO
 from typing import Any
@@ -14,22 +13,13 @@ from django.core.management import call_command
 
 from subscriptions.models import QuotaCounter, QuotaReservation
 from subscriptions.services import quota_reclaim, quota_status
-from tests.factories import ProviderConfigFactory
-from tests.faults.conftest import database_url, needs_postgres
-from tests.faults.processes import ServerProcess, TcpProxy, wait_until
+from tests.faults.conftest import needs_postgres
+from tests.faults.processes import ServerProcess, wait_until
 from usage.models import AIProviderUsageLog
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), needs_postgres]
 EXTRACT = "/api/v1/job-extractor/extract"
 POSTING = "We are hiring a Senior Python Developer at Initech in Berlin. Full-time, hybrid."
-
-
-@pytest.fixture
-def server(database_proxy: TcpProxy, vendor_server: Any) -> Iterator[ServerProcess]:
-    ProviderConfigFactory(provider_type="openai", base_url=vendor_server.base_url("openai"), is_default=True)
-    server = ServerProcess(database_url=database_url(host="127.0.0.1", port=database_proxy.port)).start()
-    yield server
-    server.kill()
 
 
 def call_in_background(server: ServerProcess, token: str, outcome: list[Any]) -> threading.Thread:
@@ -49,6 +39,7 @@ def call_in_background(server: ServerProcess, token: str, outcome: list[Any]) ->
 def test_a_reservation_left_by_a_killed_server_is_reclaimed_after_the_timeout(
     server: ServerProcess, subscriber: Any, vendor_server: Any
 ) -> None:
+    server.start()
     limit = quota_status(user=subscriber).daily.limit
     vendor_server.reply_slowly(30)  # the vendor is still thinking when the server dies
     outcome: list[Any] = []
