@@ -1,9 +1,11 @@
-from core.errors import AppError
+"""Errors of the usage app."""
 
 
-class RetentionRefused(AppError):
-    """``usage_prune`` would lose history: the days to prune are not (all) in the daily rollup yet."""
+class RetentionRefused(Exception):
+    """``usage_prune`` would lose history: the days to prune are not (all) in the daily rollup yet. A command's
+    error (its message is printed, exit status 1), never an API answer: not an ``AppError``, so not in the
+    API's error catalogue."""
 
-    code = "retention_refused"
-    http_status = 409
-    default_message = "The usage log cannot be pruned."
+    def __init__(self, message: str = "The usage log cannot be pruned.") -> None:
+        self.message = message
+        super().__init__(message)
