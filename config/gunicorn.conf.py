@@ -1,10 +1,14 @@
-"""gunicorn, the production server (``make serve``): a few gevent workers, each holding hundreds of calls.
+"""gunicorn, the production server (``make serve``): a few threaded workers, each holding a hundred calls.
 
 An AI call waits seconds on the provider while using milliseconds of CPU, so a worker must hold many of
-them at once: gevent runs each request in a greenlet and switches on every socket wait (psycopg 3 sees the
-monkey-patching and waits cooperatively, the vendor SDKs' httpx sockets are patched). Database connections
-are bounded per worker by the psycopg pool (settings ``DB_POOL_MAX_SIZE``) and handed back before each
-provider call (``core.db``), so ``WEB_CONCURRENCY`` times ``DB_POOL_MAX_SIZE`` is the most PostgreSQL sees.
+them at once. Each gthread worker runs ``WEB_THREADS`` requests in threads (the GIL is released on every
+socket wait). Measured against gevent with the benchmark (README, "Production: the worker model"): the
+same throughput at one call in flight, but under 200 slow calls gevent's CPU per request grew fourfold
+and its throughput fell to a fifth of gthread's, whose CPU per request stayed flat — so threads are the
+default and ``WEB_WORKER_CLASS=gevent`` stays a switch for re-measuring. Database connections are bounded
+per worker by the psycopg pool (settings ``DB_POOL_MAX_SIZE``) and handed back before each provider call
+(``core.db``), so ``WEB_CONCURRENCY`` times ``DB_POOL_MAX_SIZE`` is the most PostgreSQL sees, however many
+threads wait on providers.
 
 Every value comes from the environment (and ``.env``, as for the settings); GUNICORN_CMD_ARGS or command
 line options override them (the benchmark compares worker models that way).
@@ -24,10 +28,11 @@ environ.Env.read_env(BASE_DIR / ".env")
 wsgi_app = "config.wsgi:application"
 bind = [f"{env.str('HOST', default='127.0.0.1')}:{env.int('PORT', default=8000)}"]
 workers = env.int("WEB_CONCURRENCY", default=2)  # one per core: the CPU work of a request is Python
-# gevent, or "gthread" (WEB_THREADS threads a worker): the benchmark compares them (README, performance).
-worker_class = env.str("WEB_WORKER_CLASS", default="gevent")
+# "gthread" (WEB_THREADS threads a worker) or "gevent": the benchmark compares them (README, performance).
+worker_class = env.str("WEB_WORKER_CLASS", default="gthread")
 threads = env.int("WEB_THREADS", default=100)  # gthread only
-# Requests in flight per gevent worker (its greenlet pool); past it a connection waits in the listen backlog.
+# Client connections per worker (gthread: open keep-alive connections; gevent: its greenlet pool); past it a
+# connection waits in the listen backlog.
 worker_connections = env.int("WEB_WORKER_CONNECTIONS", default=500)
 backlog = 2048
 # Seconds an idle keep-alive connection stays open. Behind a load balancer that keeps connections, set it
