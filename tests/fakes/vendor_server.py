@@ -283,59 +283,63 @@ class VendorServer:
         return reply
 
 
+class _VendorHandler(BaseHTTPRequestHandler):
+    """One request to the fake vendor: recorded, answered with the next scripted reply."""
+
+    server_state: "VendorServer"
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("content-length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        request = RecordedRequest(self.command, self.path, headers, body)
+        reply = self.server_state._answer(request)
+        payload = reply.body(request) if callable(reply.body) else reply.body
+        try:
+            self.send_response(reply.status)
+            reply_headers = {"content-type": "application/json", **reply.headers}
+            for name, value in reply_headers.items():
+                self.send_header(name, value)
+            self.send_header("content-length", str(reply.size or len(payload)))
+            self.end_headers()
+            getattr(self, f"_send_{reply.misbehave or 'whole'}")(reply, payload)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client timed out and hung up: expected in timeout tests
+
+    def _send_whole(self, reply: ScriptedReply, payload: bytes) -> None:
+        self.wfile.write(payload)
+
+    def _send_trickle(self, reply: ScriptedReply, payload: bytes) -> None:
+        for index in range(len(payload)):
+            if self.server_state._stopping.wait(reply.interval):
+                return
+            self.wfile.write(payload[index : index + 1])
+
+    def _send_flood(self, reply: ScriptedReply, payload: bytes) -> None:
+        chunk = b'{"text": "' + b"a" * (64 * 1024 - 10)
+        for _ in range(reply.size // len(chunk)):
+            if self.server_state._stopping.is_set():
+                return
+            self.wfile.write(chunk)
+            chunk = b"a" * len(chunk)
+
+    def _send_reset(self, reply: ScriptedReply, payload: bytes) -> None:
+        self.wfile.write(payload[: len(payload) // 2])
+        # Linger on with a zero timeout: close() sends a RST instead of a FIN.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
 def _handler_for(server: VendorServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_GET(self) -> None:
-            self._handle()
-
-        def do_POST(self) -> None:
-            self._handle()
-
-        def _handle(self) -> None:
-            length = int(self.headers.get("content-length") or 0)
-            body = self.rfile.read(length) if length else b""
-            headers = {name.lower(): value for name, value in self.headers.items()}
-            request = RecordedRequest(self.command, self.path, headers, body)
-            reply = server._answer(request)
-            payload = reply.body(request) if callable(reply.body) else reply.body
-            try:
-                self.send_response(reply.status)
-                reply_headers = {"content-type": "application/json", **reply.headers}
-                for name, value in reply_headers.items():
-                    self.send_header(name, value)
-                self.send_header("content-length", str(reply.size or len(payload)))
-                self.end_headers()
-                getattr(self, f"_send_{reply.misbehave or 'whole'}")(reply, payload)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client timed out and hung up: expected in timeout tests
-
-        def _send_whole(self, reply: ScriptedReply, payload: bytes) -> None:
-            self.wfile.write(payload)
-
-        def _send_trickle(self, reply: ScriptedReply, payload: bytes) -> None:
-            for index in range(len(payload)):
-                if server._stopping.wait(reply.interval):
-                    return
-                self.wfile.write(payload[index : index + 1])
-
-        def _send_flood(self, reply: ScriptedReply, payload: bytes) -> None:
-            chunk = b'{"text": "' + b"a" * (64 * 1024 - 10)
-            for _ in range(reply.size // len(chunk)):
-                if server._stopping.is_set():
-                    return
-                self.wfile.write(chunk)
-                chunk = b"a" * len(chunk)
-
-        def _send_reset(self, reply: ScriptedReply, payload: bytes) -> None:
-            self.wfile.write(payload[: len(payload) // 2])
-            # Linger on with a zero timeout: close() sends a RST instead of a FIN.
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.connection.close()
-            self.close_connection = True
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    return Handler
+    return type("Handler", (_VendorHandler,), {"server_state": server})
